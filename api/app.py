@@ -1,0 +1,19 @@
+"""The FastAPI application: built from a runtime, never at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.routes import health, incidents
+from bodycam_guard.bootstrap import Runtime
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    """The HTTP API over one runtime."""
+    app = FastAPI(
+        title="bodycam-guard", version="1", docs_url="/api/docs", openapi_url="/api/openapi.json"
+    )
+    app.state.runtime = runtime
+    app.include_router(health.router)
+    app.include_router(incidents.router)
+    return app

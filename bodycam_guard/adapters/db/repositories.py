@@ -1,0 +1,335 @@
+"""Repositories: the tables read and written in the domain's terms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bodycam_guard.adapters.db.tables import (
+    ApiToken,
+    Bundle,
+    Device,
+    DeviceEventRow,
+    IncidentRow,
+    Officer,
+    Segment,
+    Station,
+)
+from bodycam_guard.domain.device_log import DeviceEvent, DeviceLog
+from bodycam_guard.domain.errors import DuplicateNameError
+from bodycam_guard.domain.incidents import (
+    DetectionPolicy,
+    Finding,
+    Incident,
+    IncidentFilter,
+    IncidentKind,
+    IncidentStatus,
+    Severity,
+)
+from bodycam_guard.domain.manifest import Manifest
+from bodycam_guard.domain.media import MediaFacts, TimestampJump
+from bodycam_guard.domain.timeline import DeviceHistory, ReceivedFile, ReceivedLog, place_events
+
+# Kinds the detector derives from received data; it may retract these when new data
+# shows the fact no longer holds. Kinds raised by scheduled checks are left alone.
+DETECTOR_KINDS = frozenset(
+    {
+        IncidentKind.CAMERA_OFF,
+        IncidentKind.AUDIO_MUTED,
+        IncidentKind.BATTERY_DEPLETED,
+        IncidentKind.DEVICE_FAULT,
+        IncidentKind.UNEXPLAINED_GAP,
+        IncidentKind.FOOTAGE_MISSING,
+        IncidentKind.FOOTAGE_DELETED,
+        IncidentKind.FILE_COUNTER_GAP,
+        IncidentKind.LOG_GAP,
+        IncidentKind.FOOTAGE_CUT,
+        IncidentKind.HASH_MISMATCH,
+        IncidentKind.CLOCK_SKEW,
+    }
+)
+
+
+class SqlBundles:
+    """Bundles, their files and their log lines."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def is_ingested(self, manifest_sha256: str) -> bool:
+        """Whether a bundle with exactly this manifest is already stored."""
+        found = self._s.scalar(select(Bundle.id).where(Bundle.manifest_sha256 == manifest_sha256))
+        return found is not None
+
+    def _ensure(self, model: type[Device | Officer | Station], key: str, at: datetime) -> None:
+        if self._s.get(model, key) is None:
+            self._s.add(model(id=key, first_seen_at=at))
+            self._s.flush()
+
+    def add(
+        self,
+        *,
+        name: str,
+        manifest: Manifest,
+        manifest_sha256: str,
+        log: DeviceLog,
+        log_sha256: str,
+        log_bytes: int,
+        log_signature_sha256: str | None,
+        files: Sequence[ReceivedFile],
+        at: datetime,
+    ) -> None:
+        """Record a stored bundle with its files and every log line."""
+        self._ensure(Device, manifest.device_id, at)
+        self._ensure(Station, manifest.station_id, at)
+        for ev in log.events:
+            if ev.event == "undock" and (officer := ev.str_field("officer_id")):
+                self._ensure(Officer, officer, at)
+        bundle = Bundle(
+            name=name,
+            device_id=manifest.device_id,
+            station_id=manifest.station_id,
+            docked_at=manifest.docked_at,
+            manifest_sha256=manifest_sha256,
+            log_path=manifest.log.path,
+            log_sha256=log_sha256,
+            log_listed_sha256=manifest.log.sha256,
+            log_bytes=log_bytes,
+            log_signature_sha256=log_signature_sha256,
+            ingested_at=at,
+            detected=False,
+        )
+        self._s.add(bundle)
+        self._s.flush()
+        file_seqs = {
+            ev.str_field("file"): ev.int_field("file_seq")
+            for ev in log.events
+            if ev.event == "segment"
+        }
+        for f in files:
+            media = f.media
+            self._s.add(
+                Segment(
+                    bundle_id=bundle.id,
+                    device_id=manifest.device_id,
+                    path=f.path,
+                    sha256=f.sha256,
+                    listed_sha256=f.listed_sha256,
+                    bytes=f.bytes,
+                    file_seq=file_seqs.get(f.path),
+                    container=media.container if media else None,
+                    creation_time=media.creation_time if media else None,
+                    span_s=media.span_s if media else None,
+                    declared_duration_s=media.declared_duration_s if media else None,
+                    jumps=[[j.start_s, j.end_s] for j in media.jumps] if media else None,
+                    video_packets=media.video_packets if media else None,
+                    audio_packets=media.audio_packets if media else None,
+                    media_error=f.media_error,
+                )
+            )
+        self._s.add_all(
+            DeviceEventRow(
+                bundle_id=bundle.id,
+                device_id=manifest.device_id,
+                line=ev.line,
+                seq=ev.seq,
+                ts=ev.ts,
+                event=ev.event,
+                fields=dict(ev.fields),
+            )
+            for ev in log.events
+        )
+        self._s.flush()
+
+    def devices_pending_detection(self) -> list[str]:
+        """Devices with a stored bundle that detection has not yet run over."""
+        rows = self._s.scalars(
+            select(Bundle.device_id).where(Bundle.detected.is_(False)).distinct()
+        )
+        return sorted(rows)
+
+    def mark_detected(self, device_id: str) -> None:
+        """Record that detection has run over every stored bundle of this device."""
+        self._s.execute(update(Bundle).where(Bundle.device_id == device_id).values(detected=True))
+
+
+class SqlHistories:
+    """A device's whole received history, in log order."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def load(self, device_id: str) -> DeviceHistory:
+        """Everything received from `device_id`: events on the reference clock, files, logs."""
+        bundles = list(
+            self._s.scalars(
+                select(Bundle)
+                .where(Bundle.device_id == device_id)
+                .order_by(Bundle.docked_at, Bundle.id)
+            )
+        )
+        names = {b.id: b.name for b in bundles}
+        order = {b.id: n for n, b in enumerate(bundles)}
+        rows = self._s.scalars(select(DeviceEventRow).where(DeviceEventRow.device_id == device_id))
+        ordered = sorted(rows, key=lambda r: (order[r.bundle_id], r.line))
+        events = place_events(
+            [
+                (
+                    names[r.bundle_id],
+                    DeviceEvent(seq=r.seq, ts=r.ts, event=r.event, fields=r.fields, line=r.line),
+                )
+                for r in ordered
+            ]
+        )
+        segments = self._s.scalars(
+            select(Segment).where(Segment.device_id == device_id).order_by(Segment.id)
+        )
+        files = tuple(_received(s, names[s.bundle_id]) for s in segments)
+        logs = tuple(
+            ReceivedLog(
+                bundle=b.name,
+                path=b.log_path,
+                sha256=b.log_sha256,
+                listed_sha256=b.log_listed_sha256,
+            )
+            for b in bundles
+        )
+        return DeviceHistory(device_id=device_id, events=events, files=files, logs=logs)
+
+
+def _received(row: Segment, bundle: str) -> ReceivedFile:
+    media = None
+    if row.media_error is None and row.span_s is not None:
+        media = MediaFacts(
+            container=row.container or "",
+            creation_time=row.creation_time,
+            span_s=row.span_s,
+            declared_duration_s=row.declared_duration_s,
+            jumps=tuple(TimestampJump(a, b) for a, b in row.jumps or []),
+            video_packets=row.video_packets or 0,
+            audio_packets=row.audio_packets or 0,
+        )
+    return ReceivedFile(
+        bundle=bundle,
+        path=row.path,
+        sha256=row.sha256,
+        bytes=row.bytes,
+        listed_sha256=row.listed_sha256,
+        media=media,
+        media_error=row.media_error,
+    )
+
+
+class SqlIncidents:
+    """Incidents, reconciled with each detection run."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def reconcile(
+        self, device_id: str, findings: Sequence[Finding], policy: DetectionPolicy, at: datetime
+    ) -> tuple[int, int]:
+        """Upsert this device's findings by id; retract detector incidents no longer found.
+
+        Returns (new incidents, retracted incidents). A supervisor's status is never reset.
+        """
+        existing = {
+            row.id: row
+            for row in self._s.scalars(
+                select(IncidentRow).where(IncidentRow.device_id == device_id)
+            )
+        }
+        created = 0
+        for finding in findings:
+            row = existing.pop(finding.incident_id, None)
+            values = {
+                "kind": finding.kind.value,
+                "severity": policy.severity_of(finding.kind).value,
+                "officer_id": finding.officer_id,
+                "start": finding.start,
+                "end": finding.end,
+                "evidence": dict(finding.evidence),
+                "last_detected_at": at,
+                "retracted": False,
+            }
+            if row is None:
+                self._s.add(
+                    IncidentRow(
+                        id=finding.incident_id,
+                        device_id=device_id,
+                        status=IncidentStatus.OPEN.value,
+                        first_detected_at=at,
+                        **values,
+                    )
+                )
+                created += 1
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+        retracted = 0
+        for row in existing.values():
+            if row.kind in DETECTOR_KINDS and not row.retracted:
+                row.retracted = True
+                retracted += 1
+        self._s.flush()
+        return created, retracted
+
+    def list(self, wanted: IncidentFilter) -> list[Incident]:
+        """Incidents matching the filter, newest first; retracted ones are left out."""
+        query = select(IncidentRow).where(IncidentRow.retracted.is_(False))
+        if wanted.device_id is not None:
+            query = query.where(IncidentRow.device_id == wanted.device_id)
+        if wanted.officer_id is not None:
+            query = query.where(IncidentRow.officer_id == wanted.officer_id)
+        if wanted.kind is not None:
+            query = query.where(IncidentRow.kind == wanted.kind.value)
+        if wanted.status is not None:
+            query = query.where(IncidentRow.status == wanted.status.value)
+        if wanted.start_after is not None:
+            query = query.where(IncidentRow.end >= wanted.start_after)
+        if wanted.end_before is not None:
+            query = query.where(IncidentRow.start <= wanted.end_before)
+        query = query.order_by(IncidentRow.start.desc(), IncidentRow.id).offset(wanted.offset)
+        if wanted.limit is not None:
+            query = query.limit(wanted.limit)
+        return [_incident(row) for row in self._s.scalars(query)]
+
+    def get(self, incident_id: str) -> Incident | None:
+        """One incident by id, or None."""
+        row = self._s.get(IncidentRow, incident_id)
+        return _incident(row) if row is not None and not row.retracted else None
+
+
+def _incident(row: IncidentRow) -> Incident:
+    return Incident(
+        id=row.id,
+        kind=IncidentKind(row.kind),
+        severity=Severity(row.severity),
+        device_id=row.device_id,
+        officer_id=row.officer_id,
+        start=row.start,
+        end=row.end,
+        status=IncidentStatus(row.status),
+        evidence=row.evidence,
+    )
+
+
+class SqlApiTokens:
+    """API tokens, by the SHA-256 of their secret."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, *, name: str, role: str, token_sha256: str, at: datetime) -> None:
+        """Record a new token; names are unique."""
+        if self._s.scalar(select(ApiToken.id).where(ApiToken.name == name)) is not None:
+            raise DuplicateNameError(f"a token named {name!r} already exists")
+        self._s.add(ApiToken(name=name, role=role, token_sha256=token_sha256, created_at=at))
+        self._s.flush()
+
+    def role_for(self, token_sha256: str) -> str | None:
+        """The role of the token with this hash, or None."""
+        return self._s.scalar(select(ApiToken.role).where(ApiToken.token_sha256 == token_sha256))

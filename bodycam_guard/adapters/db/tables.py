@@ -1,0 +1,138 @@
+"""The database tables (SQLAlchemy 2 typed mappings); Alembic migrations create them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bodycam_guard.adapters.db.types import UTCDateTime
+
+UTC = Annotated[datetime, mapped_column(UTCDateTime())]
+Sha256Hex = Annotated[str, mapped_column(String(64))]
+Json = Annotated[dict[str, Any], mapped_column(JSON)]
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the project's column types."""
+
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012
+
+
+class Device(Base):
+    """A body camera, known by the id it writes into its manifests."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    first_seen_at: Mapped[UTC]
+
+
+class Officer(Base):
+    """An officer, known from `undock` events (and later from rosters)."""
+
+    __tablename__ = "officers"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    first_seen_at: Mapped[UTC]
+
+
+class Station(Base):
+    """A dock station in a precinct."""
+
+    __tablename__ = "stations"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    first_seen_at: Mapped[UTC]
+
+
+class Bundle(Base):
+    """One docking's upload: its manifest and device log, stored write-once."""
+
+    __tablename__ = "bundles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"))
+    docked_at: Mapped[UTC]
+    manifest_sha256: Mapped[Sha256Hex] = mapped_column(unique=True)
+    log_path: Mapped[str] = mapped_column(String(512))
+    log_sha256: Mapped[Sha256Hex]
+    log_listed_sha256: Mapped[Sha256Hex]
+    log_bytes: Mapped[int] = mapped_column(BigInteger)
+    log_signature_sha256: Mapped[str | None] = mapped_column(String(64))
+    """The stored `<log>.sig` blob, when the station brought one."""
+    ingested_at: Mapped[UTC]
+    detected: Mapped[bool] = mapped_column(default=False)
+    """False until detection has run over this bundle's device after it was stored."""
+
+
+class Segment(Base):
+    """A received media file, stored write-once, with the timing facts its packets show."""
+
+    __tablename__ = "segments"
+    __table_args__ = (UniqueConstraint("bundle_id", "path"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("bundles.id"), index=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    path: Mapped[str] = mapped_column(String(512))
+    sha256: Mapped[Sha256Hex] = mapped_column(index=True)
+    listed_sha256: Mapped[Sha256Hex]
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    file_seq: Mapped[int | None]
+    container: Mapped[str | None] = mapped_column(String(64))
+    creation_time: Mapped[datetime | None]
+    span_s: Mapped[float | None]
+    declared_duration_s: Mapped[float | None]
+    jumps: Mapped[list[list[float]] | None] = mapped_column(JSON)
+    video_packets: Mapped[int | None]
+    audio_packets: Mapped[int | None]
+    media_error: Mapped[str | None] = mapped_column(String(1000))
+
+
+class DeviceEventRow(Base):
+    """One line of a device log, as received (device clock; the detector corrects it)."""
+
+    __tablename__ = "device_events"
+    __table_args__ = (
+        UniqueConstraint("bundle_id", "line"),
+        Index("ix_device_events_device_seq", "device_id", "seq"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("bundles.id"))
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    line: Mapped[int]
+    seq: Mapped[int] = mapped_column(BigInteger)
+    ts: Mapped[UTC]
+    event: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[Json]
+
+
+class IncidentRow(Base):
+    """A flagged fact for a supervisor, with its review status."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_device_kind", "device_id", "kind"),)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    officer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    start: Mapped[datetime | None]
+    end: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    evidence: Mapped[Json]
+    first_detected_at: Mapped[UTC]
+    last_detected_at: Mapped[UTC]
+    retracted: Mapped[bool] = mapped_column(default=False)
+    """True when newer data shows the fact no longer holds (a late file arrived); kept, not deleted."""
+
+
+class ApiToken(Base):
+    """A bearer token for a station or a script; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    token_sha256: Mapped[Sha256Hex] = mapped_column(unique=True)
+    created_at: Mapped[UTC]

@@ -1,0 +1,48 @@
+"""A unit of work per use case: one session, rolled back unless the use case commits."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bodycam_guard.adapters.db.repositories import (
+    SqlApiTokens,
+    SqlBundles,
+    SqlHistories,
+    SqlIncidents,
+)
+
+
+class SqlUnitOfWork:
+    """Repositories over one SQLAlchemy session."""
+
+    bundles: SqlBundles
+    histories: SqlHistories
+    incidents: SqlIncidents
+    tokens: SqlApiTokens
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def __enter__(self) -> Self:
+        self.session = self._sessions()
+        self.bundles = SqlBundles(self.session)
+        self.histories = SqlHistories(self.session)
+        self.incidents = SqlIncidents(self.session)
+        self.tokens = SqlApiTokens(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        """Make the use case's writes durable."""
+        self.session.commit()

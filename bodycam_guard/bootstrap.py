@@ -1,0 +1,61 @@
+"""The composition root: builds the engine, stores, probe and clock from settings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bodycam_guard.adapters.blob_store import LocalBlobStore
+from bodycam_guard.adapters.db.engine import make_engine, migrate, session_factory
+from bodycam_guard.adapters.db.unit_of_work import SqlUnitOfWork
+from bodycam_guard.adapters.media_probe import probe_media
+from bodycam_guard.config import Settings
+from bodycam_guard.domain.incidents import DetectionPolicy
+from bodycam_guard.domain.media import MediaFacts
+
+_logger = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    """The wall clock, aware UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """Everything the use cases take as arguments, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    uow: Callable[[], SqlUnitOfWork]
+    blobs: LocalBlobStore
+    probe: Callable[[Path], MediaFacts]
+    clock: Callable[[], datetime]
+    policy: DetectionPolicy
+
+
+def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Runtime:
+    """Create the home's folders, migrate the database, and wire the adapters."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    settings.inbox.mkdir(exist_ok=True)
+    engine = make_engine(settings.resolved_database_url())
+    migrate(engine)
+    sessions = session_factory(engine)
+    blobs = LocalBlobStore(settings.blob_root())
+    blobs.sweep_incoming()
+    policy = settings.policy()
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        uow=partial(SqlUnitOfWork, sessions),
+        blobs=blobs,
+        probe=partial(probe_media, min_jump_s=min(0.5, policy.tolerance_s)),
+        clock=clock,
+        policy=policy,
+    )

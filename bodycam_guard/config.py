@@ -1,0 +1,73 @@
+"""Settings, from `BODYCAM_GUARD_*` environment variables (interfaces-v1); nothing is read at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bodycam_guard.domain.errors import ConfigurationError
+from bodycam_guard.domain.incidents import DetectionPolicy
+
+
+class Settings(BaseSettings):
+    """Every setting of bodycam-guard, with its default; documented in the README."""
+
+    model_config = SettingsConfigDict(env_prefix="BODYCAM_GUARD_", extra="ignore")
+
+    home: Path = Field(
+        default=Path("var"), description="Data directory: database, blobs, inbox, quarantine, keys."
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file in the home."
+    )
+    storage_url: str | None = Field(
+        default=None, description="Blob store; default: file://<home>/blobs."
+    )
+    tolerance_s: float = Field(
+        default=2.0, gt=0, description="Gaps, mutes and cuts up to this long are not flagged."
+    )
+    clock_skew_threshold_s: float = Field(
+        default=30.0, gt=0, description="time_sync offsets beyond this are flagged."
+    )
+    max_shift_hours: float = Field(
+        default=14.0, gt=0, description="Undocked longer than this is a late upload."
+    )
+    inbox_poll_s: float = Field(
+        default=1.0, gt=0, description="How often the daemon looks for new bundles."
+    )
+
+    @property
+    def inbox(self) -> Path:
+        """Where stations drop bundles (and where PUT /bundles lands them)."""
+        return self.home / "inbox"
+
+    @property
+    def quarantine(self) -> Path:
+        """Where rejected bundles are moved whole, each with a REJECTED.txt."""
+        return self.home / "quarantine"
+
+    def resolved_database_url(self) -> str:
+        """The database URL in force."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'bodycam-guard.db').resolve()}"
+
+    def blob_root(self) -> Path:
+        """The local blob store directory; only file:// storage is available in this version."""
+        url = self.storage_url or f"file://{(self.home / 'blobs').resolve()}"
+        if not url.startswith("file://"):
+            raise ConfigurationError(
+                f"BODYCAM_GUARD_STORAGE_URL: expected a file:// URL, found {url!r} "
+                "(S3 storage is not available in this version)"
+            )
+        return Path(url.removeprefix("file://"))
+
+    def policy(self) -> DetectionPolicy:
+        """The detection policy these settings describe."""
+        return DetectionPolicy(
+            tolerance_s=self.tolerance_s,
+            clock_skew_threshold_s=self.clock_skew_threshold_s,
+            max_shift_s=self.max_shift_hours * 3600,
+        )

@@ -1,0 +1,39 @@
+"""The detector: every incident one device's history shows, as pure findings."""
+
+from __future__ import annotations
+
+from bodycam_guard.domain.coverage_rules import coverage_gaps, muted_stretches
+from bodycam_guard.domain.footage_rules import judge_footage
+from bodycam_guard.domain.incidents import DetectionPolicy, Finding
+from bodycam_guard.domain.log_rules import clock_skews, log_gaps
+from bodycam_guard.domain.timeline import DeviceHistory, duty_windows, segment_records
+
+
+def detect(history: DeviceHistory, policy: DetectionPolicy) -> list[Finding]:
+    """All findings for one device, each fact once, sorted by time then kind."""
+    windows = duty_windows(history.events)
+    segments = segment_records(history.events)
+    footage = judge_footage(history, segments, windows, tolerance_s=policy.tolerance_s)
+    findings = [
+        *footage.findings,
+        # What the footage rules already explain counts as covered: one fact, one incident.
+        *coverage_gaps(
+            history.device_id,
+            windows,
+            history.events,
+            [*footage.covered, *footage.accounted],
+            tolerance_s=policy.tolerance_s,
+        ),
+        *muted_stretches(
+            history.device_id, windows, history.events, tolerance_s=policy.tolerance_s
+        ),
+        *log_gaps(history.device_id, history.events, windows),
+        *clock_skews(
+            history.device_id, history.events, windows, threshold_s=policy.clock_skew_threshold_s
+        ),
+    ]
+    unique = {f.incident_id: f for f in findings}
+    return sorted(
+        unique.values(),
+        key=lambda f: (f.start is None, f.start.timestamp() if f.start else 0.0, f.kind),
+    )

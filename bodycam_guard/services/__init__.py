@@ -1,0 +1,1 @@
+"""bodycam_guard/services."""
