@@ -14,12 +14,18 @@ from sqlalchemy import Engine
 from bodycam_guard.adapters.blob_store import LocalBlobStore
 from bodycam_guard.adapters.db.engine import make_engine, migrate, session_factory
 from bodycam_guard.adapters.db.unit_of_work import SqlUnitOfWork
-from bodycam_guard.adapters.media_probe import probe_media
 from bodycam_guard.config import Settings
 from bodycam_guard.domain.incidents import DetectionPolicy
 from bodycam_guard.domain.media import MediaFacts
 
 _logger = logging.getLogger(__name__)
+
+
+def probe_media(path: Path, *, min_jump_s: float) -> MediaFacts:
+    """Probe a stored file with PyAV, loaded on first use so commands that never probe start fast."""
+    from bodycam_guard.adapters.media_probe import probe_media as probe
+
+    return probe(path, min_jump_s=min_jump_s)
 
 
 def utc_now() -> datetime:

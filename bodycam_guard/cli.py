@@ -14,24 +14,19 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bodycam_guard.bootstrap import Runtime, bootstrap
-from bodycam_guard.config import Settings
 from bodycam_guard.domain.errors import BodycamGuardError
-from bodycam_guard.domain.incidents import (
-    IncidentFilter,
-    IncidentKind,
-    IncidentStatus,
-    incident_record,
-)
-from bodycam_guard.domain.rfc3339 import format_rfc3339
-from bodycam_guard.services.ingest_bundle import IngestOutcome
-from bodycam_guard.services.intake import Failure, Outcome, Rejection, take_in
-from bodycam_guard.services.list_incidents import list_incidents
-from bodycam_guard.services.tokens import ROLES, create_token
+from bodycam_guard.domain.incidents import IncidentKind, IncidentStatus
+from bodycam_guard.domain.roles import ROLES
 
-Handler = Callable[[Runtime, argparse.Namespace], int]
+if TYPE_CHECKING:
+    from bodycam_guard.bootstrap import Runtime
+    from bodycam_guard.services.intake import Outcome
+
+# Heavy modules (database, media, web) are imported by the command that needs them, so
+# `--help` and a mistyped command answer at once.
+Handler = Callable[["Runtime", argparse.Namespace], int]
 
 
 class TerminalProgress:
@@ -66,6 +61,8 @@ class TerminalProgress:
 
 
 def _describe(outcome: Outcome) -> str:
+    from bodycam_guard.services.intake import Failure, Rejection
+
     if isinstance(outcome, Rejection):
         return f"REJECTED {outcome.bundle} (moved to {outcome.quarantined_to}):\n{outcome.reason}"
     if isinstance(outcome, Failure):
@@ -82,6 +79,8 @@ def _describe(outcome: Outcome) -> str:
 
 def _ingest(rt: Runtime, args: argparse.Namespace) -> int:
     from bodycam_guard.adapters.bundle_folder import find_bundles
+    from bodycam_guard.services.ingest_bundle import IngestOutcome
+    from bodycam_guard.services.intake import take_in
 
     folders: list[Path] = []
     missing = 0
@@ -120,6 +119,10 @@ def _ingest(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def _incidents(rt: Runtime, args: argparse.Namespace) -> int:
+    from bodycam_guard.domain.incidents import IncidentFilter, incident_record
+    from bodycam_guard.domain.rfc3339 import format_rfc3339
+    from bodycam_guard.services.list_incidents import list_incidents
+
     wanted = IncidentFilter(device_id=args.device, kind=args.kind, status=args.status)
     found = list_incidents(wanted, uow=rt.uow)
     if args.json:
@@ -138,6 +141,8 @@ def _incidents(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def _tokens_create(rt: Runtime, args: argparse.Namespace) -> int:
+    from bodycam_guard.services.tokens import create_token
+
     token = create_token(args.name, args.role, uow=rt.uow, clock=rt.clock)
     print(token)
     print(f"token {args.name!r} ({args.role}) created; it is shown only once", file=sys.stderr)
@@ -204,6 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from bodycam_guard.bootstrap import bootstrap
+    from bodycam_guard.config import Settings
+
     try:
         runtime = bootstrap(Settings())
         handler: Handler = args.handler

@@ -7,10 +7,7 @@ job is isolated: it logs its own failure and runs again at its next turn.
 
 from __future__ import annotations
 
-import argparse
 import logging
-import signal
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -83,20 +80,3 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
     )
     scheduler.start()
     return scheduler
-
-
-def _run_daemon(runtime: Runtime, _args: argparse.Namespace) -> int:
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    scheduler = start_scheduler(runtime)
-    print(f"bodycam-guard ingest daemon watching {runtime.settings.inbox}", flush=True)
-    stop.wait()
-    scheduler.shutdown(wait=True)
-    return 0
-
-
-def add_daemon_command(commands: Any) -> None:
-    """Contribute `bodycam-guard ingest-daemon` (watcher and jobs, without the API)."""
-    parser = commands.add_parser("ingest-daemon", help="watch the inbox and run scheduled jobs")
-    parser.set_defaults(handler=_run_daemon)

@@ -6,9 +6,9 @@ import hashlib
 import secrets
 
 from bodycam_guard.domain.errors import BodycamGuardError
+from bodycam_guard.domain.roles import ROLES
 from bodycam_guard.services.ports import Clock, UnitOfWorkFactory
 
-ROLES = ("station", "supervisor", "auditor", "admin")
 _PREFIX = "bcg_"
 
 

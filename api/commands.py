@@ -1,18 +1,23 @@
-"""`bodycam-guard serve`: the API, the web page, the ingest daemon and its jobs in one process."""
+"""`bodycam-guard serve`: the API, the web page, the ingest daemon and its jobs in one process.
+
+Kept light: the web framework is imported only when the command runs.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
-
-from api.app import create_app
-from bodycam_guard.bootstrap import Runtime
-from ingest.daemon import start_scheduler
+if TYPE_CHECKING:
+    from bodycam_guard.bootstrap import Runtime
 
 
 def _serve(runtime: Runtime, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from ingest.daemon import start_scheduler
+
     scheduler = start_scheduler(runtime)
     try:
         print(
