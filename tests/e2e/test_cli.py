@@ -17,8 +17,14 @@ SHARED = ROOT.parent / "shared"
 
 def _run(home: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "BODYCAM_GUARD_HOME": str(home)}
-    return subprocess.run([str(BIN / "bodycam-guard"), *map(str, args)], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [str(BIN / "bodycam-guard"), *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_ingest_then_list_incidents_as_json(tmp_path: Path) -> None:
@@ -43,7 +49,10 @@ def test_rejected_bundle_exits_1_and_says_where_it_went(tmp_path: Path) -> None:
     (bundle / "device.log.jsonl").write_text("garbage\n")
     done = _run(tmp_path / "home", "ingest", bundle)
     assert done.returncode == 1
-    assert f"REJECTED {bundle.name} (moved to {tmp_path / 'home' / 'quarantine' / bundle.name})" in done.stdout
+    assert (
+        f"REJECTED {bundle.name} (moved to {tmp_path / 'home' / 'quarantine' / bundle.name})"
+        in done.stdout
+    )
     assert "device.log.jsonl line 1: not valid JSON" in done.stdout
 
 
@@ -65,7 +74,14 @@ def test_help_lists_every_command(tmp_path: Path) -> None:
 def test_acceptance_check_of_the_stable_interfaces(tmp_path: Path) -> None:
     """The shared acceptance script, run as other programs run us: from outside, on PATH."""
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "TMPDIR": str(tmp_path)}
-    done = subprocess.run([str(SHARED / "acceptance" / "check-interfaces"), "sample_media"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [str(SHARED / "acceptance" / "check-interfaces"), "sample_media"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "FAIL" not in done.stdout

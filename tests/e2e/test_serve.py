@@ -35,8 +35,14 @@ def _free_port() -> int:
 
 
 def _token(env: dict[str, str], name: str, role: str) -> str:
-    done = subprocess.run([str(BIN / "bodycam-guard"), "tokens", "create", name, "--role", role],
-                          env=env, capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [str(BIN / "bodycam-guard"), "tokens", "create", name, "--role", role],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return done.stdout.strip()
 
 
@@ -48,8 +54,12 @@ def server(tmp_path: Path) -> Iterator[Server]:
     supervisor = _token(env, "supervisor-1", "supervisor")
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen([str(BIN / "bodycam-guard"), "serve", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(BIN / "bodycam-guard"), "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -83,8 +93,12 @@ def test_bundle_in_inbox_becomes_an_incident_over_http(server: Server) -> None:
     headers = {"Authorization": f"Bearer {server.auditor}"}
     deadline = time.monotonic() + 30
     while True:
-        found = httpx.get(f"{server.base}/api/v1/incidents", params={"device": "KZ-AST-0002"},
-                          headers=headers, timeout=5)
+        found = httpx.get(
+            f"{server.base}/api/v1/incidents",
+            params={"device": "KZ-AST-0002"},
+            headers=headers,
+            timeout=5,
+        )
         assert found.status_code == 200
         if found.json():
             break
@@ -92,7 +106,9 @@ def test_bundle_in_inbox_becomes_an_incident_over_http(server: Server) -> None:
         time.sleep(0.2)
     kinds = sorted(i["kind"] for i in found.json())
     assert kinds == ["camera_off", "camera_off"]
-    one = httpx.get(f"{server.base}/api/v1/incidents/{found.json()[0]['id']}", headers=headers, timeout=5)
+    one = httpx.get(
+        f"{server.base}/api/v1/incidents/{found.json()[0]['id']}", headers=headers, timeout=5
+    )
     assert one.status_code == 200 and one.json()["evidence"]["begins_with"]["event"]
     deadline = time.monotonic() + 10
     while dropped.exists():
@@ -105,7 +121,16 @@ def test_routes_refuse_callers_without_a_valid_token(server: Server) -> None:
     wrong = {"Authorization": "Bearer bcg_not-a-token"}
     assert httpx.get(f"{server.base}/api/v1/incidents", headers=wrong, timeout=5).status_code == 401
     supervisor = {"Authorization": f"Bearer {server.supervisor}"}
-    assert httpx.get(f"{server.base}/api/v1/incidents", headers=supervisor, timeout=5).status_code == 403
-    assert httpx.get(f"{server.base}/api/v1/incidents/nope",
-                     headers={"Authorization": f"Bearer {server.auditor}"}, timeout=5).status_code == 404
+    assert (
+        httpx.get(f"{server.base}/api/v1/incidents", headers=supervisor, timeout=5).status_code
+        == 403
+    )
+    assert (
+        httpx.get(
+            f"{server.base}/api/v1/incidents/nope",
+            headers={"Authorization": f"Bearer {server.auditor}"},
+            timeout=5,
+        ).status_code
+        == 404
+    )
     assert httpx.get(f"{server.base}/healthz", timeout=5).json() == {"status": "ok"}

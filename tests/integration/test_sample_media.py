@@ -15,16 +15,26 @@ from tests.support import SAMPLES, expected_incidents
 
 
 def _take_in(rt: Runtime, folders: list[Path]) -> None:
-    summary = take_in(folders, uow=rt.uow, blobs=rt.blobs, probe=rt.probe, clock=rt.clock,
-                      policy=rt.policy, quarantine_root=rt.settings.quarantine)
+    summary = take_in(
+        folders,
+        uow=rt.uow,
+        blobs=rt.blobs,
+        probe=rt.probe,
+        clock=rt.clock,
+        policy=rt.policy,
+        quarantine_root=rt.settings.quarantine,
+    )
     assert summary.ok, (summary.rejected, summary.failed)
 
 
 def _found(rt: Runtime, device: str) -> list[dict[str, object]]:
     found = list_incidents(IncidentFilter(device_id=device), uow=rt.uow)
     return sorted(
-        ({"kind": i.kind.value, "start": r["start"], "end": r["end"]}
-         for i in found if (r := incident_record(i))),
+        (
+            {"kind": i.kind.value, "start": r["start"], "end": r["end"]}
+            for i in found
+            if (r := incident_record(i))
+        ),
         key=lambda x: (str(x["start"]), str(x["kind"])),
     )
 
@@ -57,8 +67,9 @@ def test_ingesting_again_or_redetecting_duplicates_nothing(runtime: Runtime) -> 
 
 def test_incidents_carry_their_evidence(runtime: Runtime) -> None:
     _take_in(runtime, [p for p in SAMPLES.iterdir() if p.name.startswith("KZ-AST-0002_")])
-    (first, second) = sorted(list_incidents(IncidentFilter(), uow=runtime.uow),
-                             key=lambda i: i.start or 0)
+    (first, second) = sorted(
+        list_incidents(IncidentFilter(), uow=runtime.uow), key=lambda i: i.start or 0
+    )
     assert first.officer_id == "OFF-1002"
     assert first.evidence["begins_with"]["event"] == "record_stop"
     assert first.evidence["begins_with"]["trigger"] == "button"
