@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bodycam_guard.domain.coverage_rules import coverage_gaps, muted_stretches
+from bodycam_guard.domain.duty_rules import late_uploads
 from bodycam_guard.domain.footage_rules import judge_footage
 from bodycam_guard.domain.incidents import DetectionPolicy, Finding
 from bodycam_guard.domain.log_rules import clock_skews, log_gaps
 from bodycam_guard.domain.timeline import DeviceHistory, duty_windows, segment_records
 
 
-def detect(history: DeviceHistory, policy: DetectionPolicy) -> list[Finding]:
-    """All findings for one device, each fact once, sorted by time then kind."""
+def detect(history: DeviceHistory, policy: DetectionPolicy, *, now: datetime) -> list[Finding]:
+    """All findings for one device as of `now`, each fact once, sorted by time then kind."""
     windows = duty_windows(history.events)
     segments = segment_records(history.events)
     footage = judge_footage(history, segments, windows, tolerance_s=policy.tolerance_s)
@@ -28,6 +31,7 @@ def detect(history: DeviceHistory, policy: DetectionPolicy) -> list[Finding]:
             history.device_id, windows, history.events, tolerance_s=policy.tolerance_s
         ),
         *log_gaps(history.device_id, history.events, windows),
+        *late_uploads(history.device_id, windows, max_shift_s=policy.max_shift_s, now=now),
         *clock_skews(
             history.device_id, history.events, windows, threshold_s=policy.clock_skew_threshold_s
         ),

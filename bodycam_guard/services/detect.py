@@ -28,8 +28,9 @@ def detect_device(
     """Recompute every incident of one device; idempotent: running it twice changes nothing."""
     with uow() as work:
         history = work.histories.load(device_id)
-        findings = detect(history, policy)
-        new, retracted = work.incidents.reconcile(device_id, findings, policy, clock())
+        now = clock()
+        findings = detect(history, policy, now=now)
+        new, retracted = work.incidents.reconcile(device_id, findings, policy, now)
         work.bundles.mark_detected(device_id)
         work.commit()
     _logger.info(

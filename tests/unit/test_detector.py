@@ -15,6 +15,7 @@ from bodycam_guard.domain.timeline import DeviceHistory, ReceivedFile, place_eve
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 POLICY = DetectionPolicy()
+NOW = T0 + timedelta(days=1)
 K = IncidentKind
 
 
@@ -101,7 +102,7 @@ def found(shift: Shift) -> list[tuple[IncidentKind, float | None, float | None]]
     def secs(moment: datetime | None) -> float | None:
         return None if moment is None else round((moment - T0).total_seconds(), 3)
 
-    return [(f.kind, secs(f.start), secs(f.end)) for f in detect(shift.history(), POLICY)]
+    return [(f.kind, secs(f.start), secs(f.end)) for f in detect(shift.history(), POLICY, now=NOW)]
 
 
 def duty(*middle: tuple[str, float, dict[str, Any]], end: float = 300) -> Shift:
@@ -223,7 +224,7 @@ def test_device_times_are_corrected_by_time_sync() -> None:
     # Device clock 60 s ahead from the first time_sync on: its segment times move back 60 s.
     shift = duty().log(1, "time_sync", offset_ms=60_000).segment(61, 360)
     assert found(_with_dock(shift, 360)) == [(K.CLOCK_SKEW, -59, -59)]
-    incidents = detect(_with_dock(shift, 360).history(), POLICY)
+    incidents = detect(_with_dock(shift, 360).history(), POLICY, now=NOW)
     assert incidents[0].officer_id == "OFF-1", "attributed by log position, not corrected time"
 
 
@@ -242,7 +243,7 @@ def test_removed_log_lines_are_a_log_gap() -> None:
 
 def test_manifest_and_device_hash_disagreements_are_flagged() -> None:
     shift = _with_dock(duty().segment(0, 300, sha="f" * 64))
-    (finding,) = detect(shift.history(), POLICY)
+    (finding,) = detect(shift.history(), POLICY, now=NOW)
     assert finding.kind is K.HASH_MISMATCH
     assert finding.evidence["claimed_by"] == "segment_event"
 
@@ -256,7 +257,22 @@ def test_identity_is_stable_and_distinct() -> None:
         .log(200.1, "power_off", reason="button")
         .segment(260, 300)
     )
-    first: list[Finding] = detect(shift.history(), POLICY)
-    again = detect(shift.history(), POLICY)
+    first: list[Finding] = detect(shift.history(), POLICY, now=NOW)
+    again = detect(shift.history(), POLICY, now=NOW)
     assert [f.incident_id for f in first] == [f.incident_id for f in again]
     assert len({f.incident_id for f in first}) == 2
+
+
+def test_a_shift_longer_than_the_maximum_is_a_late_upload() -> None:
+    policy = DetectionPolicy(max_shift_s=200)
+    shift = _with_dock(duty().segment(0, 300))
+    (finding,) = detect(shift.history(), policy, now=NOW)
+    assert (finding.kind, finding.start, finding.end) == (K.LATE_UPLOAD, at(200), at(300))
+
+
+def test_a_camera_still_out_past_the_maximum_shift_is_a_late_upload() -> None:
+    policy = DetectionPolicy(max_shift_s=200)
+    shift = duty().segment(0, 100)
+    assert detect(shift.history(), policy, now=at(150)) == []
+    (finding,) = detect(shift.history(), policy, now=at(250))
+    assert (finding.kind, finding.start, finding.end) == (K.LATE_UPLOAD, at(200), None)
