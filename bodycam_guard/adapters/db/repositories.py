@@ -49,6 +49,7 @@ DETECTOR_KINDS = frozenset(
         IncidentKind.FOOTAGE_CUT,
         IncidentKind.HASH_MISMATCH,
         IncidentKind.CLOCK_SKEW,
+        IncidentKind.LATE_UPLOAD,
     }
 )
 
