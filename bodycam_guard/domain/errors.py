@@ -55,3 +55,7 @@ class ConfigurationError(BodycamGuardError):
 
 class DuplicateNameError(BodycamGuardError):
     """A name that must be unique (a token, an account) is already taken."""
+
+
+class NotFoundError(BodycamGuardError):
+    """Something asked for does not exist (yet): a tile beyond the log, an unknown record."""

@@ -18,7 +18,7 @@ import rfc8785
 from bodycam_guard.domain.errors import InputError
 
 LEAF_VERSION = 1
-LEAF_TYPES = frozenset({"segment", "device_log", "bundle", "review", "tombstone"})
+LEAF_TYPES = frozenset({"segment", "late_segment", "device_log", "bundle", "review", "tombstone"})
 _HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
 _LEAF = "log leaf"
 
@@ -73,6 +73,36 @@ def segment_leaf(
             "sha256": _hex(sha256_hex, "sha256"),
             "bytes": _count(bytes, "bytes"),
             "chain": _hex(chain_hex, "chain"),
+            "bundle": _text(bundle, "bundle"),
+        }
+    )
+
+
+def late_segment_leaf(
+    *,
+    device_id: str,
+    file_seq: int,
+    path: str,
+    sha256_hex: str,
+    bytes: int,  # noqa: A002 - the leaf field is named "bytes"
+    after_chain_hex: str,
+    bundle: str,
+) -> bytes:
+    """Leaf for a recorded file that arrived after a higher `file_seq` was chained.
+
+    It is logged (it is evidence) but kept out of the device chain, which only grows
+    in `file_seq` order and is never rewritten; `after_chain` is the chain value it
+    arrived after, fixing its place in time.
+    """
+    return _encode(
+        {
+            "type": "late_segment",
+            "device_id": _text(device_id, "device_id"),
+            "file_seq": _count(file_seq, "file_seq"),
+            "path": _text(path, "path"),
+            "sha256": _hex(sha256_hex, "sha256"),
+            "bytes": _count(bytes, "bytes"),
+            "after_chain": _hex(after_chain_hex, "after_chain"),
             "bundle": _text(bundle, "bundle"),
         }
     )
