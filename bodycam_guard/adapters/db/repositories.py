@@ -278,6 +278,37 @@ class SqlIncidents:
         self._s.flush()
         return created, retracted
 
+    def raise_finding(self, finding: Finding, policy: DetectionPolicy, at: datetime) -> bool:
+        """Record a finding of a scheduled check (e.g. integrity_failure); True if it is new.
+
+        Found again, its evidence and last detection time are updated; reconcile never
+        retracts it, because its kind is not one the detector derives.
+        """
+        row = self._s.get(IncidentRow, finding.incident_id)
+        if row is not None:
+            row.evidence = dict(finding.evidence)
+            row.last_detected_at = at
+            self._s.flush()
+            return False
+        self._s.add(
+            IncidentRow(
+                id=finding.incident_id,
+                kind=finding.kind.value,
+                severity=policy.severity_of(finding.kind).value,
+                device_id=finding.device_id,
+                officer_id=finding.officer_id,
+                start=finding.start,
+                end=finding.end,
+                status=IncidentStatus.OPEN.value,
+                evidence=dict(finding.evidence),
+                first_detected_at=at,
+                last_detected_at=at,
+                retracted=False,
+            )
+        )
+        self._s.flush()
+        return True
+
     def list(self, wanted: IncidentFilter) -> list[Incident]:
         """Incidents matching the filter, newest first; retracted ones are left out."""
         query = select(IncidentRow).where(IncidentRow.retracted.is_(False))

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bodycam_guard.adapters.db.types import UTCDateTime
@@ -13,6 +24,8 @@ from bodycam_guard.adapters.db.types import UTCDateTime
 UTC = Annotated[datetime, mapped_column(UTCDateTime())]
 Sha256Hex = Annotated[str, mapped_column(String(64))]
 Json = Annotated[dict[str, Any], mapped_column(JSON)]
+# A 64-bit integer that is SQLite's rowid when it is the primary key (fast appends).
+LogIndex = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Base(DeclarativeBase):
@@ -64,6 +77,10 @@ class Bundle(Base):
     ingested_at: Mapped[UTC]
     detected: Mapped[bool] = mapped_column(default=False)
     """False until detection has run over this bundle's device after it was stored."""
+    leaf_index: Mapped[int | None] = mapped_column(BigInteger)
+    """The bundle's `bundle` leaf in the transparency log."""
+    log_leaf_index: Mapped[int | None] = mapped_column(BigInteger)
+    """The `device_log` leaf of its device log file."""
 
 
 class Segment(Base):
@@ -87,6 +104,10 @@ class Segment(Base):
     video_packets: Mapped[int | None]
     audio_packets: Mapped[int | None]
     media_error: Mapped[str | None] = mapped_column(String(1000))
+    chain: Mapped[str | None] = mapped_column(String(64))
+    """The device chain value after this segment (hex); None when not chained (late file)."""
+    leaf_index: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
+    """Its `segment` or `late_segment` leaf; None for a file no `segment` event names."""
 
 
 class DeviceEventRow(Base):
@@ -136,3 +157,35 @@ class ApiToken(Base):
     role: Mapped[str] = mapped_column(String(16))
     token_sha256: Mapped[Sha256Hex] = mapped_column(unique=True)
     created_at: Mapped[UTC]
+
+
+class LogLeaf(Base):
+    """One transparency-log leaf: its exact bytes, never updated or deleted."""
+
+    __tablename__ = "log_leaves"
+    index: Mapped[int] = mapped_column(LogIndex, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    type: Mapped[str] = mapped_column(String(16))
+    appended_at: Mapped[UTC]
+
+
+class LogNode(Base):
+    """The hash of one complete subtree of the log, at `(level, index)`; level 0 = leaf hashes."""
+
+    __tablename__ = "log_nodes"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class CheckpointRow(Base):
+    """A signed checkpoint as published; every one is kept, so old ones can be re-checked."""
+
+    __tablename__ = "checkpoints"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger, index=True)
+    root: Mapped[Sha256Hex]
+    note: Mapped[str] = mapped_column(Text)
+    """The C2SP signed note, verbatim."""
+    published_at: Mapped[UTC]

@@ -7,12 +7,14 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bodycam_guard.adapters.db.evidence_records import SqlEvidenceRecords
 from bodycam_guard.adapters.db.repositories import (
     SqlApiTokens,
     SqlBundles,
     SqlHistories,
     SqlIncidents,
 )
+from bodycam_guard.adapters.db.transparency_log import SqlCheckpoints, SqlTransparencyLog
 
 
 class SqlUnitOfWork:
@@ -22,6 +24,9 @@ class SqlUnitOfWork:
     histories: SqlHistories
     incidents: SqlIncidents
     tokens: SqlApiTokens
+    log: SqlTransparencyLog
+    checkpoints: SqlCheckpoints
+    evidence: SqlEvidenceRecords
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -32,6 +37,9 @@ class SqlUnitOfWork:
         self.histories = SqlHistories(self.session)
         self.incidents = SqlIncidents(self.session)
         self.tokens = SqlApiTokens(self.session)
+        self.log = SqlTransparencyLog(self.session)
+        self.checkpoints = SqlCheckpoints(self.session)
+        self.evidence = SqlEvidenceRecords(self.session)
         return self
 
     def __exit__(
