@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.routes import health, incidents
+from api.routes import health, incidents, log
 from bodycam_guard.bootstrap import Runtime
 
 
@@ -16,4 +16,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     app.include_router(health.router)
     app.include_router(incidents.router)
+    app.include_router(log.router)
     return app

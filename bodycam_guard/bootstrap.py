@@ -1,4 +1,4 @@
-"""The composition root: builds the engine, stores, probe and clock from settings."""
+"""The composition root: builds the engine, stores, probe, clock and log key from settings."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from bodycam_guard.adapters.blob_store import LocalBlobStore
 from bodycam_guard.adapters.db.engine import make_engine, migrate, session_factory
 from bodycam_guard.adapters.db.unit_of_work import SqlUnitOfWork
+from bodycam_guard.adapters.log_signer import LogSigner, load_or_create
 from bodycam_guard.config import Settings
 from bodycam_guard.domain.incidents import DetectionPolicy
 from bodycam_guard.domain.media import MediaFacts
@@ -44,10 +45,11 @@ class Runtime:
     probe: Callable[[Path], MediaFacts]
     clock: Callable[[], datetime]
     policy: DetectionPolicy
+    signer: LogSigner
 
 
 def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Runtime:
-    """Create the home's folders, migrate the database, and wire the adapters."""
+    """Create the home's folders, migrate the database, load (or create) the log key, wire it up."""
     settings.home.mkdir(parents=True, exist_ok=True)
     settings.inbox.mkdir(exist_ok=True)
     engine = make_engine(settings.resolved_database_url())
@@ -56,6 +58,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now) ->
     blobs = LocalBlobStore(settings.blob_root())
     blobs.sweep_incoming()
     policy = settings.policy()
+    signer = load_or_create(settings.log_key_path, settings.log_origin)
     return Runtime(
         settings=settings,
         engine=engine,
@@ -64,4 +67,5 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now) ->
         probe=partial(probe_media, min_jump_s=min(0.5, policy.tolerance_s)),
         clock=clock,
         policy=policy,
+        signer=signer,
     )

@@ -12,12 +12,14 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bodycam_guard.domain.errors import BodycamGuardError
 from bodycam_guard.domain.incidents import IncidentKind, IncidentStatus
+from bodycam_guard.domain.rfc3339 import parse_rfc3339
 from bodycam_guard.domain.roles import ROLES
 
 if TYPE_CHECKING:
@@ -104,6 +106,7 @@ def _ingest(rt: Runtime, args: argparse.Namespace) -> int:
         clock=rt.clock,
         policy=rt.policy,
         quarantine_root=rt.settings.quarantine,
+        signer=rt.signer,
         on_start=lambda n, folder: progress.start(n, len(folders), folder),
         on_outcome=report,
         on_bytes=progress.advance,
@@ -147,6 +150,114 @@ def _tokens_create(rt: Runtime, args: argparse.Namespace) -> int:
     print(token)
     print(f"token {args.name!r} ({args.role}) created; it is shown only once", file=sys.stderr)
     return 0
+
+
+def _checkpoint(rt: Runtime, _args: argparse.Namespace) -> int:
+    from bodycam_guard.services.publish_checkpoint import publish_checkpoint
+
+    # Signs a new checkpoint only if the log grew since the last one (or none exists yet).
+    sys.stdout.write(publish_checkpoint(uow=rt.uow, signer=rt.signer, clock=rt.clock).note)
+    return 0
+
+
+def _log_key(rt: Runtime, _args: argparse.Namespace) -> int:
+    print(rt.signer.verifier_key())
+    return 0
+
+
+def _verify(rt: Runtime, args: argparse.Namespace) -> int:
+    from bodycam_guard.services.verify_store import verify_store
+
+    held = [
+        (f"checkpoint file {path}", path.read_text(encoding="utf-8")) for path in args.checkpoint
+    ]
+    live = sys.stderr.isatty()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if live:
+            sys.stderr.write(f"\r\x1b[K{stage}: {done:,}/{total:,}")
+            sys.stderr.flush()
+
+    report = verify_store(
+        uow=rt.uow, blobs=rt.blobs, signer=rt.signer, auditor_checkpoints=held, progress=progress
+    )
+    if live:
+        sys.stderr.write("\r\x1b[K")
+    for failure in report.failures:
+        print(failure.line())
+    summary = (
+        f"{report.blobs} blobs, {report.leaves} leaves (root {report.root.hex()}), "
+        f"{report.devices} device chains, {report.checkpoints} checkpoints"
+    )
+    if report.failures:
+        print(f"INVALID: {len(report.failures)} failures; checked {summary}")
+        return 1
+    print(f"VALID: checked {summary}")
+    return 0
+
+
+def _export(rt: Runtime, args: argparse.Namespace) -> int:
+    from bodycam_guard.services.export_case import export_case
+
+    done = export_case(
+        device_id=args.device,
+        start=args.start,
+        end=args.end,
+        out=args.out,
+        uow=rt.uow,
+        blobs=rt.blobs,
+        signer=rt.signer,
+        clock=rt.clock,
+    )
+    print(
+        f"wrote {done.bag}: {done.segments} segments, {done.device_logs} device logs, "
+        f"{done.leaves} leaves proven in the tree of size {done.checkpoint_size}"
+    )
+    print(f"check it with: bodycam-verify {done.bag} --log-key {rt.signer.verifier_key()}")
+    return 0
+
+
+def _time(text: str) -> datetime:
+    try:
+        return parse_rfc3339(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _add_log_commands(commands: Any) -> None:
+    """`checkpoint`, `log-key`, `verify` and `export`: the transparency log and evidence."""
+    commands.add_parser(
+        "checkpoint", help="print the latest signed checkpoint (C2SP note)"
+    ).set_defaults(handler=_checkpoint)
+    commands.add_parser(
+        "log-key", help="print the log's verifier key, for auditors' bodycam-verify --log-key"
+    ).set_defaults(handler=_log_key)
+    verify = commands.add_parser(
+        "verify", help="re-hash every blob, recompute every chain and the log, check checkpoints"
+    )
+    verify.add_argument(
+        "--checkpoint",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also check an older signed checkpoint held outside the server (repeatable)",
+    )
+    verify.set_defaults(handler=_verify)
+    export = commands.add_parser("export", help="write a BagIt evidence bag of a device's footage")
+    export.add_argument(
+        "--device", required=True, metavar="ID", help="the device, e.g. KZ-AST-0001"
+    )
+    export.add_argument(
+        "--from", dest="start", required=True, type=_time, metavar="T", help="RFC 3339 time"
+    )
+    export.add_argument(
+        "--to", dest="end", required=True, type=_time, metavar="T", help="RFC 3339 time"
+    )
+    export.add_argument(
+        "--out", required=True, type=Path, metavar="DIR", help="the bag to create (must not exist)"
+    )
+    export.set_defaults(handler=_export)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -196,6 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("name", help="who or what uses it, e.g. AST-DOCK-03")
     create.add_argument("--role", choices=ROLES, required=True)
     create.set_defaults(handler=_tokens_create)
+    _add_log_commands(commands)
 
     for plugin in entry_points(group="bodycam_guard.commands"):
         plugin.load()(commands)

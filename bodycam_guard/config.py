@@ -37,6 +37,22 @@ class Settings(BaseSettings):
     inbox_poll_s: float = Field(
         default=1.0, gt=0, description="How often the daemon looks for new bundles."
     )
+    log_origin: str = Field(
+        default="bodycam-guard.local/log",
+        pattern=r"^[^\s+]+$",
+        description="The transparency log's name: origin line of its checkpoints and name of "
+        "its key (a schema-less URL without spaces or '+', e.g. bodycam-guard.example/precinct-7). "
+        "Fixed once the key exists in the home.",
+    )
+    checkpoint_interval_s: float = Field(
+        default=60.0, gt=0, description="How often the daemon signs a checkpoint if the log grew."
+    )
+    fixity_interval_s: float = Field(
+        default=300.0, gt=0, description="How often the daemon re-hashes the next slice of blobs."
+    )
+    fixity_slice_files: int = Field(
+        default=200, gt=0, description="How many stored blobs each fixity sweep re-hashes."
+    )
 
     @property
     def inbox(self) -> Path:
@@ -47,6 +63,11 @@ class Settings(BaseSettings):
     def quarantine(self) -> Path:
         """Where rejected bundles are moved whole, each with a REJECTED.txt."""
         return self.home / "quarantine"
+
+    @property
+    def log_key_path(self) -> Path:
+        """The log's private signing key (created on first run, mode 0600)."""
+        return self.home / "log-key"
 
     def resolved_database_url(self) -> str:
         """The database URL in force."""

@@ -8,6 +8,7 @@ job is isolated: it logs its own failure and runs again at its next turn.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bodycam_guard.adapters.bundle_folder import find_bundles, open_bundle, release_ingested
 from bodycam_guard.bootstrap import Runtime
+from bodycam_guard.services.fixity import START, FixitySlice, sweep_fixity_slice
 from bodycam_guard.services.intake import IntakeSummary, take_in
+from bodycam_guard.services.publish_checkpoint import publish_checkpoint
+from ingest.metrics import JOB_FAILURES, JOB_RUNS
 
 _logger = logging.getLogger(__name__)
 
@@ -43,6 +47,7 @@ class InboxWatcher:
             policy=rt.policy,
             quarantine_root=rt.settings.quarantine,
             release=self._release,
+            signer=rt.signer,
         )
         if folders:
             _logger.info(
@@ -54,19 +59,50 @@ class InboxWatcher:
         return summary
 
 
+class FixitySweep:
+    """Re-hashes the next slice of stored blobs at each turn, wrapping around at the end."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._rt = runtime
+        self._after = START
+
+    def run_once(self) -> FixitySlice:
+        """Check one slice; failures become integrity_failure incidents."""
+        rt = self._rt
+        done = sweep_fixity_slice(
+            uow=rt.uow,
+            blobs=rt.blobs,
+            clock=rt.clock,
+            policy=rt.policy,
+            after=self._after,
+            limit=rt.settings.fixity_slice_files,
+        )
+        self._after = done.next_after
+        if done.failures:
+            _logger.error("fixity: %d of %d blobs failed", len(done.failures), done.checked)
+        return done
+
+
+def publish_if_grown(runtime: Runtime) -> None:
+    """Sign a checkpoint when the log grew since the last one."""
+    publish_checkpoint(uow=runtime.uow, signer=runtime.signer, clock=runtime.clock)
+
+
 def _isolated(name: str, job: Any) -> Any:
     def run() -> None:
+        JOB_RUNS.labels(name).inc()
         try:
             job()
         except Exception:
             # One job's failure must not stop the others: log it, try again next turn.
+            JOB_FAILURES.labels(name).inc()
             _logger.exception("scheduled job %s failed", name)
 
     return run
 
 
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
-    """Start the background jobs: the inbox watcher."""
+    """Start the background jobs: inbox watcher, checkpoint publisher, fixity sweep."""
     scheduler = BackgroundScheduler(timezone="UTC")
     watcher = InboxWatcher(runtime)
     scheduler.add_job(
@@ -77,6 +113,24 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         max_instances=1,
         coalesce=True,
         misfire_grace_time=30,
+    )
+    settings = runtime.settings
+    scheduler.add_job(
+        _isolated("checkpoint", lambda: publish_if_grown(runtime)),
+        "interval",
+        id="checkpoint",
+        seconds=settings.checkpoint_interval_s,
+        next_run_time=datetime.now(UTC),
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        _isolated("fixity", FixitySweep(runtime).run_once),
+        "interval",
+        id="fixity",
+        seconds=settings.fixity_interval_s,
+        max_instances=1,
+        coalesce=True,
     )
     scheduler.start()
     return scheduler

@@ -28,7 +28,10 @@ TAG_DIR = "bodycam-guard"
 CHAIN_DOMAIN = b"bodycam-chain/v1\n"
 _DATA_NAME = re.compile(r"data/([^/]+)/(0|[1-9][0-9]*)-[^/]+")
 _LEAF_NAME = re.compile(r"(0|[1-9][0-9]*)\.json")
-_FILE_LEAF_TYPES = ("segment", "device_log")
+# A late_segment (a file that arrived after higher file_seqs were chained) is footage too,
+# but outside the chain: its file is checked against its leaf, not against the chain.
+_FILE_LEAF_TYPES = ("segment", "late_segment", "device_log")
+_FOOTAGE_LEAF_TYPES = ("segment", "late_segment")
 _CHUNK = 1 << 20
 
 
@@ -241,7 +244,7 @@ def _check_payload(
         if _run(results, f"leaf {index} is a v1 leaf", partial(_leaf_fields, leaf, index)):
             fields[index] = _leaf_fields(leaf, index)
     for index, obj in sorted(fields.items()):
-        if obj["type"] == "segment" and index not in named:
+        if obj["type"] in _FOOTAGE_LEAF_TYPES and index not in named:
             error = VerificationError(
                 f"leaf {index}", expected="its footage in data/", found="none"
             )

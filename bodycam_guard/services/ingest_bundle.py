@@ -22,7 +22,15 @@ from bodycam_guard.domain.errors import BundleRejectedError, MediaUnreadableErro
 from bodycam_guard.domain.incidents import DetectionPolicy
 from bodycam_guard.domain.timeline import ReceivedFile
 from bodycam_guard.services.detect import DetectionReport, detect_device
-from bodycam_guard.services.ports import BlobStore, Clock, MediaProbe, UnitOfWorkFactory
+from bodycam_guard.services.log_bundle import append_bundle_leaves
+from bodycam_guard.services.ports import (
+    BlobStore,
+    Clock,
+    LogSigner,
+    MediaProbe,
+    UnitOfWorkFactory,
+)
+from bodycam_guard.services.publish_checkpoint import publish_checkpoint
 
 _logger = logging.getLogger(__name__)
 
@@ -49,8 +57,12 @@ def ingest_bundle(
     clock: Clock,
     policy: DetectionPolicy,
     on_bytes: Callable[[int], None] | None = None,
+    signer: LogSigner | None = None,
 ) -> IngestOutcome:
-    """Validate, store and record one bundle, then re-detect its device; raise BundleRejectedError if invalid."""
+    """Validate, store, record and log one bundle, then re-detect its device; raise BundleRejectedError if invalid.
+
+    With a `signer`, a checkpoint covering the bundle's leaves is published once it is recorded.
+    """
     bundle = open_bundle(folder)
     manifest = bundle.manifest
     log_bytes = bundle.path_of(manifest.log.path).read_bytes()
@@ -87,7 +99,20 @@ def ingest_bundle(
             files=received,
             at=clock(),
         )
+        append_bundle_leaves(
+            work,
+            bundle=bundle.name,
+            manifest=manifest,
+            manifest_sha256=manifest_sha256,
+            log=log,
+            log_sha256=stored_log.sha256,
+            log_bytes=stored_log.bytes,
+            files=received,
+            at=clock(),
+        )
         work.commit()
+    if signer is not None:
+        publish_checkpoint(uow=uow, signer=signer, clock=clock)
     _logger.info(
         "stored bundle %s of %s: %d files, %d bytes",
         bundle.name,

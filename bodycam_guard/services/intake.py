@@ -17,7 +17,13 @@ from bodycam_guard.domain.errors import BundleRejectedError
 from bodycam_guard.domain.incidents import DetectionPolicy
 from bodycam_guard.services.detect import detect_pending
 from bodycam_guard.services.ingest_bundle import IngestOutcome, ingest_bundle
-from bodycam_guard.services.ports import BlobStore, Clock, MediaProbe, UnitOfWorkFactory
+from bodycam_guard.services.ports import (
+    BlobStore,
+    Clock,
+    LogSigner,
+    MediaProbe,
+    UnitOfWorkFactory,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -69,11 +75,13 @@ def take_in(
     on_outcome: Callable[[Outcome], None] | None = None,
     on_bytes: Callable[[int], None] | None = None,
     release: Callable[[Path], None] | None = None,
+    signer: LogSigner | None = None,
 ) -> IntakeSummary:
     """Ingest each complete bundle folder in turn; quarantine the rejected ones.
 
     `release`, when given, is called with each folder once its bundle is safely stored
     (the daemon uses it to clear the inbox; the command line leaves folders alone).
+    With a `signer`, a checkpoint is published after each bundle is recorded.
     """
     summary = IntakeSummary()
     # A crash after storing but before detecting leaves devices to finish first.
@@ -91,6 +99,7 @@ def take_in(
                 clock=clock,
                 policy=policy,
                 on_bytes=on_bytes,
+                signer=signer,
             )
             summary.ingested.append(outcome)
             if release is not None:
