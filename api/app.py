@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.routes import health, incidents, log
+from api.supervision import install_supervision
 from bodycam_guard.bootstrap import Runtime
 
 
@@ -16,5 +17,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     app.include_router(health.router)
     app.include_router(incidents.router)
+    install_supervision(app, runtime)
     app.include_router(log.router)
     return app

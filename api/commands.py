@@ -16,6 +16,7 @@ def _serve(runtime: Runtime, args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from bodycam_guard.adapters.json_logs import logging_config
     from ingest.daemon import start_scheduler
 
     scheduler = start_scheduler(runtime)
@@ -25,7 +26,9 @@ def _serve(runtime: Runtime, args: argparse.Namespace) -> int:
             f"(inbox {runtime.settings.inbox})",
             flush=True,
         )
-        uvicorn.run(create_app(runtime), host=args.host, port=args.port, log_level="info")
+        uvicorn.run(
+            create_app(runtime), host=args.host, port=args.port, log_config=logging_config()
+        )
     finally:
         scheduler.shutdown(wait=True)
     return 0

@@ -17,6 +17,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from bodycam_guard.cli_accounts import add_account_commands
 from bodycam_guard.domain.errors import BodycamGuardError
 from bodycam_guard.domain.incidents import IncidentKind, IncidentStatus
 from bodycam_guard.domain.rfc3339 import parse_rfc3339
@@ -144,9 +145,11 @@ def _incidents(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def _tokens_create(rt: Runtime, args: argparse.Namespace) -> int:
+    from bodycam_guard.cli_accounts import scope_created_token
     from bodycam_guard.services.tokens import create_token
 
     token = create_token(args.name, args.role, uow=rt.uow, clock=rt.clock)
+    scope_created_token(rt, args.name, args.unit)
     print(token)
     print(f"token {args.name!r} ({args.role}) created; it is shown only once", file=sys.stderr)
     return 0
@@ -306,7 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     create = token_commands.add_parser("create", help="create a token and print it once")
     create.add_argument("name", help="who or what uses it, e.g. AST-DOCK-03")
     create.add_argument("--role", choices=ROLES, required=True)
+    create.add_argument("--unit", metavar="U", help="the unit a supervisor's token acts for")
     create.set_defaults(handler=_tokens_create)
+    add_account_commands(commands)
     _add_log_commands(commands)
 
     for plugin in entry_points(group="bodycam_guard.commands"):

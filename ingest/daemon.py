@@ -19,6 +19,7 @@ from bodycam_guard.bootstrap import Runtime
 from bodycam_guard.services.fixity import START, FixitySlice, sweep_fixity_slice
 from bodycam_guard.services.intake import IntakeSummary, take_in
 from bodycam_guard.services.publish_checkpoint import publish_checkpoint
+from ingest.metrics import JOB_FAILURES, JOB_RUNS
 
 _logger = logging.getLogger(__name__)
 
@@ -89,10 +90,12 @@ def publish_if_grown(runtime: Runtime) -> None:
 
 def _isolated(name: str, job: Any) -> Any:
     def run() -> None:
+        JOB_RUNS.labels(name).inc()
         try:
             job()
         except Exception:
             # One job's failure must not stop the others: log it, try again next turn.
+            JOB_FAILURES.labels(name).inc()
             _logger.exception("scheduled job %s failed", name)
 
     return run

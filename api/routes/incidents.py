@@ -1,16 +1,18 @@
-"""Incidents: list with filters, and one with its evidence."""
+"""Incidents: the queue with filters and pagination, one incident, and its reviews."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, Response, status
 
-from api.deps import IncidentReader, RuntimeDep
+from api.deps import ActingCallerDep, CallerDep, RuntimeDep
+from api.review_schemas import IncidentDetail, ReviewCreate, ReviewPublic
 from api.schemas import IncidentPublic
-from bodycam_guard.domain.incidents import IncidentFilter, IncidentKind, IncidentStatus
-from bodycam_guard.services.list_incidents import get_incident, list_incidents
+from bodycam_guard.domain.incidents import IncidentFilter, IncidentKind, IncidentStatus, Severity
+from bodycam_guard.services.incident_queue import incident_file, incident_page
+from bodycam_guard.services.review import review_incident
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 
@@ -19,34 +21,54 @@ router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 def incidents(
     *,
     runtime: RuntimeDep,
-    _role: IncidentReader,
+    caller: CallerDep,
+    response: Response,
+    unit: str | None = None,
     device: str | None = None,
     officer: str | None = None,
     kind: IncidentKind | None = None,
+    severity: Severity | None = None,
     status_: Annotated[IncidentStatus | None, Query(alias="status")] = None,
     from_: Annotated[datetime | None, Query(alias="from")] = None,
     to: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[IncidentPublic]:
-    """Incidents matching every given filter, newest first."""
+    """Incidents the caller may see matching every filter, newest first; total in X-Total-Count."""
     wanted = IncidentFilter(
+        unit_id=unit,
         device_id=device,
         officer_id=officer,
         kind=kind,
+        severity=severity,
         status=status_,
         start_after=from_,
         end_before=to,
         limit=limit,
         offset=offset,
     )
-    return [IncidentPublic.of(i) for i in list_incidents(wanted, uow=runtime.uow)]
+    page = incident_page(wanted, caller.principal, uow=runtime.uow)
+    response.headers["X-Total-Count"] = str(page.total)
+    return [IncidentPublic.of(i) for i in page.incidents]
 
 
 @router.get("/{incident_id}")
-def incident(incident_id: str, runtime: RuntimeDep, _role: IncidentReader) -> IncidentPublic:
-    """One incident with its evidence; 404 if there is none with this id."""
-    found = get_incident(incident_id, uow=runtime.uow)
-    if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no incident {incident_id!r}")
-    return IncidentPublic.of(found)
+def incident(incident_id: str, runtime: RuntimeDep, caller: CallerDep) -> IncidentDetail:
+    """One incident with its evidence and review trail; 404 if absent or not the caller's to see."""
+    return IncidentDetail.of_file(incident_file(incident_id, caller.principal, uow=runtime.uow))
+
+
+@router.post("/{incident_id}/reviews", status_code=status.HTTP_201_CREATED)
+def review(
+    incident_id: str, body: ReviewCreate, runtime: RuntimeDep, caller: ActingCallerDep
+) -> ReviewPublic:
+    """A supervisor acts on an incident of their unit: 409 if the action does not apply."""
+    done = review_incident(
+        incident_id,
+        body.action,
+        body.comment,
+        caller.principal,
+        uow=runtime.uow,
+        clock=runtime.clock,
+    )
+    return ReviewPublic.of(done)

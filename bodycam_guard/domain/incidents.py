@@ -147,6 +147,9 @@ class IncidentFilter:
     end_before: datetime | None = None
     limit: int | None = None
     offset: int = 0
+    unit_id: str | None = None
+    """Only incidents of officers assigned to this unit."""
+    severity: Severity | None = None
 
 
 def incident_record(incident: Incident) -> dict[str, Any]:

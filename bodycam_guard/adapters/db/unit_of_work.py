@@ -7,13 +7,16 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bodycam_guard.adapters.db.account_repositories import SqlAccounts
 from bodycam_guard.adapters.db.evidence_records import SqlEvidenceRecords
+from bodycam_guard.adapters.db.incident_queue import SqlIncidentQueue
 from bodycam_guard.adapters.db.repositories import (
     SqlApiTokens,
     SqlBundles,
     SqlHistories,
     SqlIncidents,
 )
+from bodycam_guard.adapters.db.store_stats import SqlStoreStats
 from bodycam_guard.adapters.db.transparency_log import SqlCheckpoints, SqlTransparencyLog
 
 
@@ -24,6 +27,9 @@ class SqlUnitOfWork:
     histories: SqlHistories
     incidents: SqlIncidents
     tokens: SqlApiTokens
+    accounts: SqlAccounts
+    queue: SqlIncidentQueue
+    stats: SqlStoreStats
     log: SqlTransparencyLog
     checkpoints: SqlCheckpoints
     evidence: SqlEvidenceRecords
@@ -37,6 +43,9 @@ class SqlUnitOfWork:
         self.histories = SqlHistories(self.session)
         self.incidents = SqlIncidents(self.session)
         self.tokens = SqlApiTokens(self.session)
+        self.accounts = SqlAccounts(self.session)
+        self.queue = SqlIncidentQueue(self.session)
+        self.stats = SqlStoreStats(self.session)
         self.log = SqlTransparencyLog(self.session)
         self.checkpoints = SqlCheckpoints(self.session)
         self.evidence = SqlEvidenceRecords(self.session)
