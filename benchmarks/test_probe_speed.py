@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
+from bodycam_guard.adapters import media_probe
 from bodycam_guard.adapters.media_probe import probe_media
 from sample_media.clips import write_clip
 
@@ -55,10 +56,11 @@ def _record(name: str, benchmark: BenchmarkFixture, capsys: pytest.CaptureFixtur
     if benchmark.stats is None:  # --benchmark-disable
         return
     _medians[name] = benchmark.stats.stats.median
-    if {"probe", "sha256"} <= _medians.keys():
+    if {"probe", "sha256", "demux"} <= _medians.keys():
         with capsys.disabled():
             print(
                 f"\nprobe_media median {_medians['probe'] * 1e3:.1f} ms, "
+                f"demuxing every packet {_medians['demux'] * 1e3:.1f} ms, "
                 f"hashlib.file_digest(sha256) median {_medians['sha256'] * 1e3:.1f} ms, "
                 f"ratio probe/sha256 = {_medians['probe'] / _medians['sha256']:.2f}"
             )
@@ -86,3 +88,17 @@ def test_sha256_file_digest_on_the_same_file(
     digest = benchmark(_sha256_of, long_clip)
     _record("sha256", benchmark, capsys)
     assert len(digest) == 64
+
+
+@pytest.mark.benchmark(group="probe-vs-sha256")
+def test_probe_by_demuxing_every_packet(
+    benchmark: BenchmarkFixture,
+    long_clip: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same probe without the MP4 sample index: what MKV files and B-frame streams cost."""
+    monkeypatch.setattr(media_probe, "_from_index", lambda *_: None)
+    facts = benchmark(probe_media, long_clip)
+    _record("demux", benchmark, capsys)
+    assert facts.video_packets == DURATION_S * FPS

@@ -6,6 +6,12 @@ is the first video stream (the first audio stream when there is no video); its
 packet timestamps give the span of real footage and every forward jump (frames
 removed, timestamps kept).
 
+MP4 and MOV carry a complete index of their samples (the `moov` sample tables,
+read by FFmpeg when the file is opened): when it lists every frame, the probe
+takes the timestamps from it and does not read the payload at all, so a 150 MB
+file probes in milliseconds. Other containers (MKV cues index keyframes only)
+are demuxed packet by packet.
+
 MP4 and MOV store a sample's duration as the distance to the next sample's
 decode time, so the frame just before a hole claims the whole hole as its
 duration. Durations are therefore capped at the stream's typical (median)
@@ -15,6 +21,7 @@ packet duration before spans and jumps are computed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -23,6 +30,8 @@ import av
 import numpy as np
 import numpy.typing as npt
 from av.container import InputContainer
+from av.stream import Stream
+from av.video.stream import VideoStream
 
 from bodycam_guard.domain.errors import MediaUnreadableError
 from bodycam_guard.domain.media import MediaFacts, TimestampJump
@@ -62,25 +71,13 @@ def _probe_open(path: Path, container: InputContainer, min_jump_s: float) -> Med
         found = ", ".join(s.type for s in container.streams) or "no stream at all"
         msg = f"{path.name}: expected a video or audio stream, found {found}"
         raise MediaUnreadableError(msg)
-    counts = {s.index: 0 for s in (video, audio) if s is not None}
-    pts: list[int] = []
-    durations: list[int] = []
-    for packet in container.demux(*(s for s in (video, audio) if s is not None)):
-        if packet.pts is None:  # the demuxer's final flush packet
-            continue
-        counts[packet.stream_index] += 1
-        if packet.stream_index == primary.index:
-            pts.append(packet.pts)
-            durations.append(packet.duration or 0)
-    if not pts or primary.time_base is None:
+    streams = [s for s in (video, audio) if s is not None]
+    indexed = _from_index(container, streams, primary)
+    counts, pts, durations = indexed if indexed is not None else _demux(container, streams, primary)
+    if not pts.size or primary.time_base is None:
         msg = f"{path.name}: expected timed packets in its {primary.type} stream, found none"
         raise MediaUnreadableError(msg)
-    span_s, jumps = _span_and_jumps(
-        np.asarray(pts, dtype=np.int64),
-        np.asarray(durations, dtype=np.int64),
-        primary.time_base,
-        min_jump_s,
-    )
+    span_s, jumps = _span_and_jumps(pts, durations, primary.time_base, min_jump_s)
     facts = MediaFacts(
         container=container.format.name,
         creation_time=_creation_time(container.metadata.get("creation_time")),
@@ -94,6 +91,53 @@ def _probe_open(path: Path, container: InputContainer, min_jump_s: float) -> Med
     )
     _logger.debug("probed %s: span %.3f s, %d jumps", path.name, span_s, len(jumps))
     return facts
+
+
+Timings = tuple[dict[int, int], npt.NDArray[np.int64], npt.NDArray[np.int64]]
+
+
+def _from_index(
+    container: InputContainer, streams: Sequence[Stream], primary: Stream
+) -> Timings | None:
+    """Packet counts and the primary stream's timestamps from a complete MP4/MOV sample index.
+
+    None when the index does not list every frame, or when the video reorders frames
+    (B-frames): the index holds decode times, which then differ from presentation times
+    around a cut, so such files are demuxed.
+    """
+    if not container.format.name.startswith("mov,"):
+        return None
+    if isinstance(primary, VideoStream) and primary.codec_context.has_b_frames:
+        return None
+    entries = {s.index: s.index_entries for s in streams}
+    complete = all(len(entries[s.index]) == s.frames for s in streams)
+    if not entries[primary.index] or not complete:
+        return None
+    stamps = np.fromiter((e.timestamp for e in entries[primary.index]), dtype=np.int64)
+    # The index holds no durations: a sample lasts until the next one starts (as in MP4 itself);
+    # the last lasts a typical sample. _span_and_jumps caps durations at the median anyway.
+    ordered = np.sort(stamps)
+    gaps = np.diff(ordered)
+    typical = int(np.median(gaps)) if gaps.size else 0
+    durations = np.empty_like(ordered)
+    durations[:-1] = gaps
+    durations[-1] = typical
+    return {i: len(e) for i, e in entries.items()}, ordered, durations
+
+
+def _demux(container: InputContainer, streams: Sequence[Stream], primary: Stream) -> Timings:
+    """Packet counts and the primary stream's pts and durations, demuxing every packet."""
+    counts = {s.index: 0 for s in streams}
+    pts: list[int] = []
+    durations: list[int] = []
+    for packet in container.demux(*streams):
+        if packet.pts is None:  # the demuxer's final flush packet
+            continue
+        counts[packet.stream_index] += 1
+        if packet.stream_index == primary.index:
+            pts.append(packet.pts)
+            durations.append(packet.duration or 0)
+    return counts, np.asarray(pts, dtype=np.int64), np.asarray(durations, dtype=np.int64)
 
 
 def _span_and_jumps(

@@ -11,10 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bodycam_guard.adapters import media_probe
 from bodycam_guard.adapters.media_probe import probe_media
 from bodycam_guard.domain.errors import MediaUnreadableError
 from bodycam_guard.domain.media import TimestampJump
 from sample_media.clips import write_clip
+from tests.support import SAMPLES as SAMPLE_BUNDLES
 
 CREATED = datetime(2026, 11, 24, 8, 3, 12, 500_000, tzinfo=UTC)
 FRAME = 1 / 5  # write_clip's default 5 fps
@@ -182,3 +184,33 @@ def test_an_unreadable_file_keeps_the_demuxer_error_as_cause(tmp_path: Path) -> 
 def test_a_missing_file_raises_naming_it(tmp_path: Path) -> None:
     with pytest.raises(MediaUnreadableError, match=r"gone\.mp4"):
         probe_media(tmp_path / "gone.mp4")
+
+
+def _every_sample_and_edge_clip(tmp_path: Path) -> list[Path]:
+    clips = sorted(SAMPLE_BUNDLES.glob("*/media/*.mp4"))
+    for name, extra in {
+        "cut": {"cut": (3.0, 6.0)},
+        "short": {"truncate_to_s": 5.0},
+        "plain": {},
+    }.items():
+        target = tmp_path / f"{name}.mp4"
+        write_clip(target, duration_s=10, creation_time=None, **extra)  # type: ignore[arg-type]
+        clips.append(target)
+    return clips
+
+
+def test_the_sample_index_gives_the_same_facts_as_demuxing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MP4 files are read from their sample index; demuxing every packet must agree."""
+    clips = _every_sample_and_edge_clip(tmp_path)
+    readable = []
+    for clip in clips:
+        try:
+            readable.append((clip, probe_media(clip)))
+        except MediaUnreadableError:
+            continue
+    assert len(readable) >= 70
+    monkeypatch.setattr(media_probe, "_from_index", lambda *_: None)
+    for clip, from_index in readable:
+        assert probe_media(clip) == from_index, clip.name
