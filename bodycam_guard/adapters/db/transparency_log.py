@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, or_, select, text
+from sqlalchemy import Table, and_, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from bodycam_guard.adapters.db.tables import CheckpointRow, LogLeaf, LogNode
@@ -27,6 +27,8 @@ from bodycam_guard.domain.log_records import PublishedCheckpoint
 # Addresses per query: well under SQLite's 32,766 bound parameters (two per address).
 _READ_CHUNK = 4000
 _ADVISORY_LOCK = 0x6263_676C_6F67  # "bcglog"
+_LEAVES: Table = LogLeaf.__table__  # type: ignore[assignment]
+_NODES: Table = LogNode.__table__  # type: ignore[assignment]
 
 
 class SqlTransparencyLog:
@@ -89,8 +91,8 @@ class SqlTransparencyLog:
             leaf_rows.append({"index": index, "data": data, "type": leaf_type, "appended_at": at})
         # Core executemany, not the ORM's bulk path: five times faster for these plain rows.
         connection = self._s.connection()
-        connection.execute(insert(LogLeaf.__table__), leaf_rows)
-        connection.execute(insert(LogNode.__table__), node_rows)
+        connection.execute(insert(_LEAVES), leaf_rows)
+        connection.execute(insert(_NODES), node_rows)
         return [size + offset for offset in range(len(leaves))]
 
     def evaluate(self, plan: merkle.Plan) -> list[bytes]:
