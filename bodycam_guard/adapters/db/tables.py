@@ -75,6 +75,10 @@ class Bundle(Base):
     log_signature_sha256: Mapped[str | None] = mapped_column(String(64))
     """The stored `<log>.sig` blob, when the station brought one."""
     ingested_at: Mapped[UTC]
+    signature_status: Mapped[str] = mapped_column(
+        String(16), default="unchecked", server_default="unchecked"
+    )
+    """The device signature over the log: valid, missing, invalid, or unchecked (no key)."""
     detected: Mapped[bool] = mapped_column(default=False)
     """False until detection has run over this bundle's device after it was stored."""
     leaf_index: Mapped[int | None] = mapped_column(BigInteger)

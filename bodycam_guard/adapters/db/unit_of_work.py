@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from bodycam_guard.adapters.db.account_repositories import SqlAccounts
+from bodycam_guard.adapters.db.duty_records import SqlDeviceKeys, SqlRosters
 from bodycam_guard.adapters.db.evidence_records import SqlEvidenceRecords
 from bodycam_guard.adapters.db.incident_queue import SqlIncidentQueue
 from bodycam_guard.adapters.db.repositories import (
@@ -33,6 +34,8 @@ class SqlUnitOfWork:
     log: SqlTransparencyLog
     checkpoints: SqlCheckpoints
     evidence: SqlEvidenceRecords
+    device_keys: SqlDeviceKeys
+    rosters: SqlRosters
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -49,6 +52,8 @@ class SqlUnitOfWork:
         self.log = SqlTransparencyLog(self.session)
         self.checkpoints = SqlCheckpoints(self.session)
         self.evidence = SqlEvidenceRecords(self.session)
+        self.device_keys = SqlDeviceKeys(self.session)
+        self.rosters = SqlRosters(self.session)
         return self
 
     def __exit__(

@@ -6,7 +6,8 @@ from alembic import context
 from sqlalchemy import Engine
 
 # Imported for its tables: they sit on the same Base, and autogenerate must see them.
-import bodycam_guard.adapters.db.accounts  # noqa: F401
+import bodycam_guard.adapters.db.accounts
+import bodycam_guard.adapters.db.duty_records  # noqa: F401
 from bodycam_guard.adapters.db.tables import Base
 
 config = context.config
