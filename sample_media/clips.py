@@ -11,6 +11,7 @@ out as a dock bundle (dock-bundle-v1): media first, then the device log, then
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -26,6 +27,8 @@ from typing import Any
 
 import av
 import numpy as np
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 _logger = logging.getLogger(__name__)
 
@@ -194,12 +197,27 @@ class Scenario:
     """How far the device clock runs ahead of the reference clock (added to every device time)."""
     wrong_manifest_sha256: frozenset[str] = frozenset()
     """Bundle paths whose manifest hash the station got wrong, on purpose."""
+    signature: str | None = None
+    """``valid``: the camera signs its log; ``wrong``: the signature is over other bytes."""
     fps: int = 5
 
     @property
     def bundle_name(self) -> str:
         """``<device_id>_<docked_at>`` as stations name bundles, e.g. ``KZ-AST-0001_20261124T080312Z``."""
         return f"{self.device_id}_{self.docked_at:%Y%m%dT%H%M%SZ}"
+
+
+def device_key(device_id: str) -> Ed25519PrivateKey:
+    """A sample camera's signing key, derived from its id so the bundles regenerate identically."""
+    return Ed25519PrivateKey.from_private_bytes(
+        hashlib.sha256(f"bodycam-guard sample device key\n{device_id}".encode()).digest()
+    )
+
+
+def device_public_key(device_id: str) -> bytes:
+    """The base64 of a sample camera's raw public key, as `bodycam-guard devices add` reads it."""
+    raw = device_key(device_id).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return base64.b64encode(raw) + b"\n"
 
 
 def write_bundle(root: Path, scenario: Scenario) -> Path:
@@ -231,6 +249,11 @@ def write_bundle(root: Path, scenario: Scenario) -> Path:
     lines = [_log_line(e, ahead, scenario.fps, written) for e in scenario.events]
     log_bytes = "".join(lines).encode()
     (bundle / "device.log.jsonl").write_bytes(log_bytes)
+    if scenario.signature is not None:
+        # A wrong signature is the camera's own, over the log as it was before someone edited it.
+        signed = log_bytes if scenario.signature == "valid" else log_bytes.replace(b"}", b" }", 1)
+        signature = base64.b64encode(device_key(scenario.device_id).sign(signed))
+        (bundle / "device.log.jsonl.sig").write_bytes(signature + b"\n")
 
     files = []
     for rec in sorted(scenario.recordings, key=lambda r: r.file):
@@ -349,7 +372,11 @@ class DutyLog:
         self.next_file_seq += count
 
     def scenario(
-        self, *, clock_ahead_s: float = 0.0, wrong_manifest_sha256: Sequence[str] = ()
+        self,
+        *,
+        clock_ahead_s: float = 0.0,
+        wrong_manifest_sha256: Sequence[str] = (),
+        signature: str | None = None,
     ) -> Scenario:
         """The finished scenario; the station docks it at the next whole second after the last event."""
         last = self.events[-1].ts
@@ -365,5 +392,6 @@ class DutyLog:
             recordings=tuple(self.recordings),
             clock_ahead_s=clock_ahead_s,
             wrong_manifest_sha256=frozenset(wrong_manifest_sha256),
+            signature=signature,
             fps=self.fps,
         )

@@ -17,7 +17,14 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sample_media.clips import DutyLog, Recording, Scenario, rfc3339_ms, write_bundle
+from sample_media.clips import (
+    DutyLog,
+    Recording,
+    Scenario,
+    device_public_key,
+    rfc3339_ms,
+    write_bundle,
+)
 
 STATION = "AST-DOCK-01"
 _HERE = Path(__file__).resolve().parent
@@ -237,6 +244,38 @@ def corrupt_media(d: DutyLog, officer: str) -> tuple[Scenario, list[Expected]]:
     return d.scenario(), [_claimed("footage_cut", garbage)]
 
 
+def signed_clean(d: DutyLog, officer: str) -> tuple[Scenario, list[Expected]]:
+    """A clean shift whose log the camera signed with its registered key: nothing to flag."""
+    _open_duty(d, officer)
+    _segments(d, [25, 30, 25])
+    _close_duty(d, 25)
+    return d.scenario(signature="valid"), []
+
+
+def bad_signature(d: DutyLog, officer: str) -> tuple[Scenario, list[Expected]]:
+    """The log was edited after the camera signed it: the signature no longer matches."""
+    undock = d.now
+    _open_duty(d, officer)
+    _segments(d, [25, 30, 25])
+    _close_duty(d, 25)
+    return d.scenario(signature="wrong"), [_incident("bad_signature", undock, d.now)]
+
+
+def late_upload(d: DutyLog, officer: str) -> tuple[Scenario, list[Expected]]:
+    """The camera went home with the officer: switched off after 50 s, docked 15 hours later."""
+    undock = d.now
+    _open_duty(d, officer)
+    _segments(d, [25])
+    last = d.record(25, during=[(25, "record_stop", {"trigger": "button"})])
+    stopped = last.start + timedelta(seconds=last.duration_s)
+    d.log("power_off", after_s=1, reason="button")
+    docked = d.log("dock", after_s=15 * 3600, station_id=STATION)
+    return d.scenario(), [
+        _incident("camera_off", stopped, docked),
+        _incident("late_upload", undock + timedelta(hours=14), docked),
+    ]
+
+
 SCENARIOS: tuple[Callable[[DutyLog, str], tuple[Scenario, list[Expected]]], ...] = (
     clean,
     camera_off,
@@ -252,6 +291,9 @@ SCENARIOS: tuple[Callable[[DutyLog, str], tuple[Scenario, list[Expected]]], ...]
     clock_skew,
     hash_mismatch,
     corrupt_media,
+    signed_clean,
+    bad_signature,
+    late_upload,
 )
 
 
@@ -270,22 +312,54 @@ def build_scenarios() -> list[tuple[Scenario, list[Expected]]]:
     return built
 
 
+def _roster(built: Sequence[tuple[Scenario, list[Expected]]]) -> tuple[str, list[Expected]]:
+    """A duty roster: the clean shift's officer, on duty around it with their camera (fine), and
+    an officer whose camera never left its dock that day (`no_camera`)."""
+    clean_shift = built[0][0]
+    on_duty = clean_shift.events[0].ts - timedelta(minutes=5)
+    off_duty = clean_shift.events[-1].ts + timedelta(minutes=5)
+    absent_start = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    absent_end = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
+    rows = [
+        "officer_id,device_id,start,end",
+        f"OFF-1001,{clean_shift.device_id},{rfc3339_ms(on_duty)},{rfc3339_ms(off_duty)}",
+        f"OFF-1099,KZ-AST-0099,{rfc3339_ms(absent_start)},{rfc3339_ms(absent_end)}",
+    ]
+    return "\n".join(rows) + "\n", [_incident("no_camera", absent_start, absent_end)]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Write every bundle under --out and the expected incidents to --expected."""
     parser = argparse.ArgumentParser(prog="python -m sample_media.generate", description=__doc__)
     parser.add_argument("--out", type=Path, default=_HERE / "bundles")
     parser.add_argument("--expected", type=Path, default=_HERE / "expected_incidents.json")
+    parser.add_argument(
+        "--keys",
+        type=Path,
+        default=_HERE / "keys",
+        help="where the signing cameras' public keys go (one <device_id>.pub each)",
+    )
+    parser.add_argument("--roster", type=Path, default=_HERE / "roster.csv")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     expected: dict[str, list[Expected]] = {}
-    for scenario, incidents in build_scenarios():
+    built = build_scenarios()
+    for scenario, incidents in built:
         bundle = write_bundle(args.out, scenario)
+        if scenario.signature is not None:
+            args.keys.mkdir(parents=True, exist_ok=True)
+            (args.keys / f"{scenario.device_id}.pub").write_bytes(
+                device_public_key(scenario.device_id)
+            )
         size = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file())
         kinds = ", ".join(i["kind"] for i in incidents) or "no incident"
         print(f"{scenario.name:<17} {bundle}  {size / 1024:6.1f} KiB  expects: {kinds}")
         expected[scenario.bundle_name] = incidents
+    roster, on_roster = _roster(built)
+    args.roster.write_text(roster, encoding="utf-8")
+    expected["roster.csv"] = on_roster
     args.expected.write_text(json.dumps(expected, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.expected}")
+    print(f"wrote {args.expected} and {args.roster}")
     return 0
 
 

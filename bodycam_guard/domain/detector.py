@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bodycam_guard.domain.coverage_rules import coverage_gaps, muted_stretches
-from bodycam_guard.domain.duty_rules import late_uploads
+from bodycam_guard.domain.duty_rules import duties_without_camera, late_uploads
 from bodycam_guard.domain.footage_rules import judge_footage
 from bodycam_guard.domain.incidents import DetectionPolicy, Finding
-from bodycam_guard.domain.log_rules import clock_skews, log_gaps
+from bodycam_guard.domain.log_rules import bad_signatures, clock_skews, log_gaps
 from bodycam_guard.domain.timeline import DeviceHistory, duty_windows, segment_records
 
 
@@ -31,6 +31,10 @@ def detect(history: DeviceHistory, policy: DetectionPolicy, *, now: datetime) ->
             history.device_id, windows, history.events, tolerance_s=policy.tolerance_s
         ),
         *log_gaps(history.device_id, history.events, windows),
+        *bad_signatures(history.device_id, history.logs, history.events, windows),
+        *duties_without_camera(
+            history.roster, {history.device_id: windows}, grace_s=policy.max_shift_s, now=now
+        ),
         *late_uploads(history.device_id, windows, max_shift_s=policy.max_shift_s, now=now),
         *clock_skews(
             history.device_id, history.events, windows, threshold_s=policy.clock_skew_threshold_s

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from bodycam_guard.domain.incidents import Finding, IncidentKind
-from bodycam_guard.domain.timeline import DutyWindow, LoggedEvent, officer_by_log
+from bodycam_guard.domain.timeline import DutyWindow, LoggedEvent, ReceivedLog, officer_by_log
 
 
 def log_gaps(
@@ -82,4 +82,36 @@ def clock_skews(
                     },
                 )
             )
+    return findings
+
+
+def bad_signatures(
+    device_id: str,
+    logs: Sequence[ReceivedLog],
+    events: Sequence[LoggedEvent],
+    windows: Sequence[DutyWindow],
+) -> list[Finding]:
+    """Every log of a device with a registered key whose signature was missing or wrong."""
+    findings = []
+    for log in logs:
+        if log.signature not in ("missing", "invalid"):
+            continue
+        own = [e for e in events if e.bundle == log.bundle]
+        start, end = (own[0].ref, own[-1].ref) if own else (None, None)
+        findings.append(
+            Finding(
+                kind=IncidentKind.BAD_SIGNATURE,
+                device_id=device_id,
+                officer_id=officer_by_log(windows, own[0]) if own else None,
+                start=start,
+                end=end,
+                fact=f"signature:{log.bundle}",
+                evidence={
+                    "bundle": log.bundle,
+                    "log": log.path,
+                    "log_sha256": log.sha256,
+                    "signature": log.signature,
+                },
+            )
+        )
     return findings

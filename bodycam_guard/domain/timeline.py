@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from bodycam_guard.domain.device_log import DeviceEvent
 from bodycam_guard.domain.media import MediaFacts
+from bodycam_guard.domain.roster import RosteredDuty
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,8 @@ class ReceivedLog:
     path: str
     sha256: str
     listed_sha256: str
+    signature: str = "unchecked"
+    """The device's signature over it: valid, missing, invalid, or unchecked (no key registered)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,8 @@ class DeviceHistory:
     events: tuple[LoggedEvent, ...]
     files: tuple[ReceivedFile, ...]
     logs: tuple[ReceivedLog, ...] = ()
+    roster: tuple[RosteredDuty, ...] = ()
+    """Rostered duties with this camera."""
 
 
 def place_events(bundled: Sequence[tuple[str, DeviceEvent]]) -> tuple[LoggedEvent, ...]:

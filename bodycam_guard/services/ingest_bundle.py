@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bodycam_guard.adapters.bundle_folder import BundleFolder, open_bundle
+from bodycam_guard.adapters.device_keys import check_log_signature
 from bodycam_guard.domain.device_log import LogProblemsError, parse_device_log
 from bodycam_guard.domain.errors import BundleRejectedError, MediaUnreadableError
 from bodycam_guard.domain.incidents import DetectionPolicy
@@ -80,14 +81,16 @@ def ingest_bundle(
 
     blobs.put_bytes(bundle.manifest_bytes)
     stored_log = blobs.put_bytes(log_bytes)
-    signature = bundle.signature_path()
-    stored_signature = blobs.put_bytes(signature.read_bytes()) if signature else None
+    signature_path = bundle.signature_path()
+    signature = signature_path.read_bytes() if signature_path else None
+    stored_signature = blobs.put_bytes(signature) if signature is not None else None
     received = [
         _store_media(bundle, n, blobs=blobs, probe=probe, on_bytes=on_bytes, outcome=outcome)
         for n in range(len(manifest.files))
     ]
 
     with uow() as work:
+        device_key = work.device_keys.key_of(manifest.device_id)
         work.bundles.add(
             name=bundle.name,
             manifest=manifest,
@@ -96,6 +99,7 @@ def ingest_bundle(
             log_sha256=stored_log.sha256,
             log_bytes=stored_log.bytes,
             log_signature_sha256=stored_signature.sha256 if stored_signature else None,
+            signature_status=check_log_signature(device_key, log_bytes, signature).value,
             files=received,
             at=clock(),
         )

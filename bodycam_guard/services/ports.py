@@ -20,6 +20,7 @@ from bodycam_guard.domain.log_records import (
     PublishedCheckpoint,
 )
 from bodycam_guard.domain.manifest import Manifest
+from bodycam_guard.domain.roster import RosteredDuty
 from bodycam_guard.domain.media import MediaFacts
 from bodycam_guard.domain.timeline import DeviceHistory, ReceivedFile
 
@@ -61,6 +62,7 @@ class Bundles(Protocol):
         log_sha256: str,
         log_bytes: int,
         log_signature_sha256: str | None,
+        signature_status: str,
         files: Sequence[ReceivedFile],
         at: datetime,
     ) -> None: ...
@@ -149,6 +151,20 @@ class ApiTokens(Protocol):
     def role_for(self, token_sha256: str) -> str | None: ...
 
 
+class DeviceKeys(Protocol):
+    """Cameras' registered Ed25519 public keys."""
+
+    def register(self, device_id: str, public_key: bytes, at: datetime) -> bool: ...
+    def key_of(self, device_id: str) -> bytes | None: ...
+
+
+class Rosters(Protocol):
+    """Rostered duties."""
+
+    def add(self, duties: Sequence[RosteredDuty], at: datetime) -> int: ...
+    def devices(self) -> list[str]: ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: rolled back unless committed."""
 
@@ -167,6 +183,10 @@ class UnitOfWork(Protocol):
     def checkpoints(self) -> Checkpoints: ...
     @property
     def evidence(self) -> EvidenceRecords: ...
+    @property
+    def device_keys(self) -> DeviceKeys: ...
+    @property
+    def rosters(self) -> Rosters: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

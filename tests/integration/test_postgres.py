@@ -8,7 +8,7 @@ from bodycam_guard.bootstrap import Runtime
 from bodycam_guard.domain.incidents import IncidentFilter, incident_record
 from bodycam_guard.services.intake import take_in
 from bodycam_guard.services.list_incidents import get_incident, list_incidents
-from tests.support import SAMPLES, expected_incidents
+from tests.support import SAMPLES, expected_incidents, register_sample_keys
 
 pytestmark = pytest.mark.postgres
 
@@ -17,6 +17,7 @@ def test_samples_on_postgres_give_the_expected_incidents_once(pg_runtime: Runtim
     rt = pg_runtime
     assert rt.engine.dialect.name == "postgresql"
     folders = sorted(SAMPLES / name for name in expected_incidents())
+    register_sample_keys(rt)
     for _ in range(2):  # the second pass must change nothing
         summary = take_in(
             folders,

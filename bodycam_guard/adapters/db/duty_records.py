@@ -69,6 +69,9 @@ class SqlRosters:
     def add(self, duties: Sequence[RosteredDuty], at: datetime) -> int:
         """Store duties not stored yet (same officer and start); returns how many were new."""
         new = 0
+        for device_id in sorted({d.device_id for d in duties}):
+            if self._s.get(Device, device_id) is None:
+                self._s.add(Device(id=device_id, first_seen_at=at))
         for duty in duties:
             exists = self._s.scalar(
                 select(RosteredDutyRow.id).where(

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bodycam_guard.adapters.db.duty_records import RosteredDutyRow
 from bodycam_guard.adapters.db.tables import (
     ApiToken,
     Bundle,
@@ -31,6 +32,7 @@ from bodycam_guard.domain.incidents import (
 )
 from bodycam_guard.domain.manifest import Manifest
 from bodycam_guard.domain.media import MediaFacts, TimestampJump
+from bodycam_guard.domain.roster import RosteredDuty
 from bodycam_guard.domain.timeline import DeviceHistory, ReceivedFile, ReceivedLog, place_events
 
 # Kinds the detector derives from received data; it may retract these when new data
@@ -50,6 +52,8 @@ DETECTOR_KINDS = frozenset(
         IncidentKind.HASH_MISMATCH,
         IncidentKind.CLOCK_SKEW,
         IncidentKind.LATE_UPLOAD,
+        IncidentKind.NO_CAMERA,
+        IncidentKind.BAD_SIGNATURE,
     }
 )
 
@@ -80,6 +84,7 @@ class SqlBundles:
         log_sha256: str,
         log_bytes: int,
         log_signature_sha256: str | None,
+        signature_status: str,
         files: Sequence[ReceivedFile],
         at: datetime,
     ) -> None:
@@ -100,6 +105,7 @@ class SqlBundles:
             log_listed_sha256=manifest.log.sha256,
             log_bytes=log_bytes,
             log_signature_sha256=log_signature_sha256,
+            signature_status=signature_status,
             ingested_at=at,
             detected=False,
         )
@@ -195,10 +201,21 @@ class SqlHistories:
                 path=b.log_path,
                 sha256=b.log_sha256,
                 listed_sha256=b.log_listed_sha256,
+                signature=b.signature_status,
             )
             for b in bundles
         )
-        return DeviceHistory(device_id=device_id, events=events, files=files, logs=logs)
+        roster = tuple(
+            RosteredDuty(officer_id=r.officer_id, device_id=r.device_id, start=r.start, end=r.end)
+            for r in self._s.scalars(
+                select(RosteredDutyRow)
+                .where(RosteredDutyRow.device_id == device_id)
+                .order_by(RosteredDutyRow.start)
+            )
+        )
+        return DeviceHistory(
+            device_id=device_id, events=events, files=files, logs=logs, roster=roster
+        )
 
 
 def _received(row: Segment, bundle: str) -> ReceivedFile:
