@@ -20,8 +20,8 @@ from bodycam_guard.domain.log_records import (
     PublishedCheckpoint,
 )
 from bodycam_guard.domain.manifest import Manifest
-from bodycam_guard.domain.roster import RosteredDuty
 from bodycam_guard.domain.media import MediaFacts
+from bodycam_guard.domain.roster import RosteredDuty
 from bodycam_guard.domain.timeline import DeviceHistory, ReceivedFile
 
 
