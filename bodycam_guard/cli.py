@@ -327,10 +327,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     from bodycam_guard.bootstrap import bootstrap
-    from bodycam_guard.config import Settings
+    from bodycam_guard.config import load_settings
 
     try:
-        runtime = bootstrap(Settings())
+        runtime = bootstrap(load_settings())
         handler: Handler = args.handler
         return handler(runtime, args)
     except BodycamGuardError as exc:

@@ -4,11 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bodycam_guard.domain.errors import ConfigurationError
-from bodycam_guard.domain.incidents import DetectionPolicy
+from bodycam_guard.domain.incidents import (
+    DEFAULT_SEVERITIES,
+    DetectionPolicy,
+    IncidentKind,
+    Severity,
+)
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; ConfigurationError naming each bad variable otherwise."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"BODYCAM_GUARD_{str(error['loc'][0]).upper()}: {error['msg']}"
+            f" (found {error['input']!r})"
+            for error in exc.errors()
+        )
+        raise ConfigurationError(problems) from exc
 
 
 class Settings(BaseSettings):
@@ -34,8 +52,18 @@ class Settings(BaseSettings):
     max_shift_hours: float = Field(
         default=14.0, gt=0, description="Undocked longer than this is a late upload."
     )
+    severities: dict[IncidentKind, Severity] = Field(
+        default_factory=dict,
+        description="Severities that differ from incident-kinds-v1, as a JSON object, e.g. "
+        '{"clock_skew": "medium"}.',
+    )
     inbox_poll_s: float = Field(
         default=1.0, gt=0, description="How often the daemon looks for new bundles."
+    )
+    duty_check_interval_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="How often the daemon re-judges rostered cameras (no_camera, late_upload).",
     )
     log_origin: str = Field(
         default="bodycam-guard.local/log",
@@ -91,4 +119,5 @@ class Settings(BaseSettings):
             tolerance_s=self.tolerance_s,
             clock_skew_threshold_s=self.clock_skew_threshold_s,
             max_shift_s=self.max_shift_hours * 3600,
+            severities={**DEFAULT_SEVERITIES, **self.severities},
         )

@@ -16,6 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bodycam_guard.adapters.bundle_folder import find_bundles, open_bundle, release_ingested
 from bodycam_guard.bootstrap import Runtime
+from bodycam_guard.services.duty_registry import judge_rostered_cameras
 from bodycam_guard.services.fixity import START, FixitySlice, sweep_fixity_slice
 from bodycam_guard.services.intake import IntakeSummary, take_in
 from bodycam_guard.services.publish_checkpoint import publish_checkpoint
@@ -102,7 +103,7 @@ def _isolated(name: str, job: Any) -> Any:
 
 
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
-    """Start the background jobs: inbox watcher, checkpoint publisher, fixity sweep."""
+    """Start the background jobs: inbox watcher, checkpoint publisher, fixity sweep, duty check."""
     scheduler = BackgroundScheduler(timezone="UTC")
     watcher = InboxWatcher(runtime)
     scheduler.add_job(
@@ -129,6 +130,19 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         "interval",
         id="fixity",
         seconds=settings.fixity_interval_s,
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        _isolated(
+            "duty",
+            lambda: judge_rostered_cameras(
+                uow=runtime.uow, policy=runtime.policy, clock=runtime.clock
+            ),
+        ),
+        "interval",
+        id="duty",
+        seconds=settings.duty_check_interval_s,
         max_instances=1,
         coalesce=True,
     )
