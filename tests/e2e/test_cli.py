@@ -31,7 +31,7 @@ def test_ingest_then_list_incidents_as_json(tmp_path: Path) -> None:
     home = tmp_path / "home"
     done = _run(home, "ingest", SAMPLES)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "14 bundles: 14 ingested, 0 already ingested, 0 rejected, 0 failed" in done.stdout
+    assert "17 bundles: 17 ingested, 0 already ingested, 0 rejected, 0 failed" in done.stdout
     listed = _run(home, "incidents", "--json", "--kind", "camera_off")
     assert listed.returncode == 0
     incidents = json.loads(listed.stdout)
@@ -40,7 +40,7 @@ def test_ingest_then_list_incidents_as_json(tmp_path: Path) -> None:
 
     again = _run(home, "ingest", SAMPLES)
     assert again.returncode == 0
-    assert "0 ingested, 14 already ingested" in again.stdout
+    assert "0 ingested, 17 already ingested" in again.stdout
 
 
 def test_rejected_bundle_exits_1_and_says_where_it_went(tmp_path: Path) -> None:
