@@ -131,3 +131,15 @@ def compliance_by_officer(
     """Figures for every officer with a duty window, by officer id."""
     officers = sorted({w.officer_id for w in windows}, key=lambda o: (o is None, o or ""))
     return [compliance(o, [w for w in windows if w.officer_id == o], flagged) for o in officers]
+
+
+def combine(officer_id: str | None, parts: Sequence[ComplianceFigures]) -> ComplianceFigures:
+    """Figures over several shifts (or officers) added together."""
+    return ComplianceFigures(
+        officer_id=officer_id,
+        shifts=sum(p.shifts for p in parts),
+        duty_s=sum(p.duty_s for p in parts),
+        unrecorded_s=sum(p.unrecorded_s for p in parts),
+        switch_offs=sum(p.switch_offs for p in parts),
+        switch_off_s=sum(p.switch_off_s for p in parts),
+    )

@@ -74,6 +74,7 @@ class Histories(Protocol):
     """Everything received from a device, as the detector reads it."""
 
     def load(self, device_id: str) -> DeviceHistory: ...
+    def devices(self) -> list[str]: ...
 
 
 class Incidents(Protocol):

@@ -169,6 +169,10 @@ class SqlHistories:
     def __init__(self, session: Session) -> None:
         self._s = session
 
+    def devices(self) -> list[str]:
+        """Every device that has sent a bundle."""
+        return sorted(self._s.scalars(select(Bundle.device_id).distinct()))
+
     def load(self, device_id: str) -> DeviceHistory:
         """Everything received from `device_id`: events on the reference clock, files, logs."""
         bundles = list(
