@@ -8,18 +8,16 @@ an evidence bag carries no unauthenticated file.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from verifier.digests import ALGORITHMS, Digests
 from verifier.errors import CheckResult, VerificationError
 
-ALGORITHMS = ("sha256", "sha512")
 _MANIFEST = re.compile(r"(tag)?manifest-([a-z0-9]+)\.txt")
 _LINE = re.compile(r"([0-9a-fA-F]+)[ \t]+(.+)")
-_CHUNK = 1 << 20
 
 
 def _check(results: list[CheckResult], name: str, test: Callable[[], None]) -> bool:
@@ -34,15 +32,6 @@ def _check(results: list[CheckResult], name: str, test: Callable[[], None]) -> b
 
 def _decode_path(text: str) -> str:
     return text.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
-
-
-def _digests(path: Path, algorithms: list[str]) -> dict[str, str]:
-    hashers = {algorithm: hashlib.new(algorithm) for algorithm in algorithms}
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            for hasher in hashers.values():
-                hasher.update(chunk)
-    return {algorithm: hasher.hexdigest() for algorithm, hasher in hashers.items()}
 
 
 def _relative_files(root: Path, under: Path) -> set[str]:
@@ -95,20 +84,22 @@ def _oxum(root: Path, payload: set[str]) -> None:
         raise VerificationError("Payload-Oxum", expected=declared, found=computed)
 
 
-def _compare(root: Path, name: str, wanted: dict[str, str]) -> None:
+def _compare(root: Path, name: str, wanted: dict[str, str], digests: Digests) -> None:
     target = root / name
     if not target.is_file():
         raise VerificationError(name, expected="present", found="missing")
-    computed = _digests(target, list(wanted))
     for algorithm, digest in wanted.items():
-        if computed[algorithm] != digest:
-            raise VerificationError(
-                f"{name} {algorithm}", expected=digest, found=computed[algorithm]
-            )
+        computed = digests.of(target, algorithm)
+        if computed != digest:
+            raise VerificationError(f"{name} {algorithm}", expected=digest, found=computed)
 
 
-def check_bag(root: Path) -> list[CheckResult]:
-    """Every BagIt check on the bag at `root`, one result per check."""
+def check_bag(root: Path, digests: Digests | None = None) -> list[CheckResult]:
+    """Every BagIt check on the bag at `root`, one result per check.
+
+    Pass `digests` to share file hashes with later checks of the same run.
+    """
+    digests = digests if digests is not None else Digests()
     results: list[CheckResult] = []
     _check(results, "bagit.txt declaration", lambda: _declaration(root))
     manifests: dict[str, dict[str, dict[str, str]]] = {"": {}, "tag": {}}
@@ -139,7 +130,7 @@ def check_bag(root: Path) -> list[CheckResult]:
     listed = {path for entries in payload_manifests.values() for path in entries}
     for path in sorted(listed):
         wanted = {a: e[path] for a, e in payload_manifests.items() if path in e}
-        _check(results, f"manifest: {path}", partial(_compare, root, path, wanted))
+        _check(results, f"manifest: {path}", partial(_compare, root, path, wanted, digests))
 
     # 4. Completeness: every file in data/ is in every payload manifest, and nothing else is.
     for algorithm, entries in payload_manifests.items():
@@ -158,7 +149,7 @@ def check_bag(root: Path) -> list[CheckResult]:
     }
     for path in sorted({path for entries in tag_manifests.values() for path in entries}):
         wanted = {a: e[path] for a, e in tag_manifests.items() if path in e}
-        _check(results, f"tagmanifest: {path}", partial(_compare, root, path, wanted))
+        _check(results, f"tagmanifest: {path}", partial(_compare, root, path, wanted, digests))
     if not tag_manifests:
         results.append(
             CheckResult(

@@ -20,6 +20,7 @@ from typing import Any
 
 from verifier import rfc9162
 from verifier.bag import check_bag
+from verifier.digests import Digests
 from verifier.errors import CheckResult, VerificationError
 from verifier.note import Checkpoint, VerifierKey, verify_checkpoint
 from verifier.tlog_proof import parse_tlog_proof
@@ -32,7 +33,6 @@ _LEAF_NAME = re.compile(r"(0|[1-9][0-9]*)\.json")
 # but outside the chain: its file is checked against its leaf, not against the chain.
 _FILE_LEAF_TYPES = ("segment", "late_segment", "device_log")
 _FOOTAGE_LEAF_TYPES = ("segment", "late_segment")
-_CHUNK = 1 << 20
 
 
 def _run(results: list[CheckResult], name: str, test: Callable[[], object]) -> bool:
@@ -90,7 +90,7 @@ def _inclusion(tags: Path, index: int, leaf: bytes, note: str, checkpoint: Check
     )
 
 
-def _payload_file(root: Path, name: str, leaves: dict[int, bytes]) -> None:
+def _payload_file(root: Path, name: str, leaves: dict[int, bytes], digests: Digests) -> None:
     # 4. data/<device_id>/<index>-<name> is described by leaf <index>: same device, hash, size.
     match = _DATA_NAME.fullmatch(name)
     if not match:
@@ -102,14 +102,9 @@ def _payload_file(root: Path, name: str, leaves: dict[int, bytes]) -> None:
     if fields["type"] not in _FILE_LEAF_TYPES or fields.get("device_id") != device_id:
         found = f"{fields['type']} leaf of {fields.get('device_id')}"
         raise VerificationError(name, expected=f"a file leaf of device {device_id}", found=found)
-    digest = hashlib.sha256()
-    with (root / name).open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    if digest.hexdigest() != fields.get("sha256"):
-        raise VerificationError(
-            f"{name} sha256", expected=fields.get("sha256"), found=digest.hexdigest()
-        )
+    computed = digests.of(root / name, "sha256")
+    if computed != fields.get("sha256"):
+        raise VerificationError(f"{name} sha256", expected=fields.get("sha256"), found=computed)
     size = (root / name).stat().st_size
     if size != fields.get("bytes"):
         raise VerificationError(f"{name} size", expected=fields.get("bytes"), found=size)
@@ -182,8 +177,19 @@ def check_evidence(
     root: Path, key: VerifierKey, old_checkpoint_note: str | None = None
 ) -> list[CheckResult]:
     """Every check on the evidence bag at `root`, one result per check, BagIt's first."""
-    # 1. BagIt: declaration, manifests, completeness, Payload-Oxum, tag manifests.
-    results = check_bag(root)
+    # 1. BagIt: declaration, manifests, completeness, Payload-Oxum, tag manifests. Each file is
+    # read once: its digests serve BagIt's manifests and the leaves alike.
+    digests = Digests()
+    try:
+        return _check_evidence(root, key, old_checkpoint_note, digests)
+    finally:
+        digests.close()
+
+
+def _check_evidence(
+    root: Path, key: VerifierKey, old_checkpoint_note: str | None, digests: Digests
+) -> list[CheckResult]:
+    results = check_bag(root, digests)
     tags = root / TAG_DIR
     # 2. The checkpoint is signed by the log key and names the log as its origin.
     note_path = tags / "checkpoint"
@@ -207,7 +213,7 @@ def check_evidence(
             continue
         test = partial(_inclusion, tags, index, leaf, note, checkpoint)
         _run(results, f"leaf {index} included in tree of size {checkpoint.size}", test)
-    fields = _check_payload(results, root, leaves)
+    fields = _check_payload(results, root, leaves, digests)
     _check_chains(results, tags, fields)
     # 6. Optionally, the older checkpoint is consistent with (a prefix of) the bag's.
     if old_checkpoint_note is not None:
@@ -230,14 +236,16 @@ def _chain_checked(tags: Path, device_id: str, segments: list[dict[str, Any]]) -
 
 
 def _check_payload(
-    results: list[CheckResult], root: Path, leaves: dict[int, bytes]
+    results: list[CheckResult], root: Path, leaves: dict[int, bytes], digests: Digests
 ) -> dict[int, dict[str, Any]]:
     """Step 4: each payload file matches its leaf; each segment leaf has its payload file."""
     payload = sorted(
         p.relative_to(root).as_posix() for p in (root / "data").rglob("*") if p.is_file()
     )
     for name in payload:
-        _run(results, f"{name} matches its leaf", partial(_payload_file, root, name, leaves))
+        _run(
+            results, f"{name} matches its leaf", partial(_payload_file, root, name, leaves, digests)
+        )
     named = {int(m.group(2)) for m in map(_DATA_NAME.fullmatch, payload) if m}
     fields: dict[int, dict[str, Any]] = {}
     for index, leaf in sorted(leaves.items()):
