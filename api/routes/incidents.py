@@ -34,7 +34,7 @@ def incidents(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[IncidentPublic]:
-    """Incidents the caller may see matching every filter, newest first; total in X-Total-Count."""
+    """Incidents the caller may see matching every filter, newest first; X-Total-Count (capped)."""
     wanted = IncidentFilter(
         unit_id=unit,
         device_id=device,
@@ -49,6 +49,7 @@ def incidents(
     )
     page = incident_page(wanted, caller.principal, uow=runtime.uow)
     response.headers["X-Total-Count"] = str(page.total)
+    response.headers["X-Total-Count-Exact"] = str(page.total_is_exact).lower()
     return [IncidentPublic.of(i) for i in page.incidents]
 
 

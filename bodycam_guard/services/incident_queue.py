@@ -9,6 +9,9 @@ from bodycam_guard.domain.incidents import Incident, IncidentFilter
 from bodycam_guard.domain.review import Review, ReviewAction, actions_for
 from bodycam_guard.services.supervision_ports import SupervisionUnitOfWorkFactory
 
+COUNT_CAP = 1_000
+"""Counting stops here: past a thousand, a queue's exact length helps no one and costs a scan."""
+
 
 @dataclass(frozen=True, slots=True)
 class IncidentPage:
@@ -16,8 +19,14 @@ class IncidentPage:
 
     incidents: list[Incident]
     total: int
+    """How many match in all, counted up to COUNT_CAP."""
     offset: int
     limit: int | None
+
+    @property
+    def total_is_exact(self) -> bool:
+        """False when the count stopped at COUNT_CAP (there may be more)."""
+        return self.total < COUNT_CAP
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +46,7 @@ def incident_page(
     units = caller.visible_units()
     with uow() as work:
         found = work.queue.matching(wanted, units)
-        total = work.queue.count(wanted, units)
+        total = work.queue.count(wanted, units, cap=COUNT_CAP)
     return IncidentPage(incidents=found, total=total, offset=wanted.offset, limit=wanted.limit)
 
 

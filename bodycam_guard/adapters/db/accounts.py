@@ -80,6 +80,9 @@ class ReviewRow(Base):
     """The review's leaf in the transparency log."""
 
 
-# The queue lists newest first, and filters by severity and status: index what it sorts on.
-Index("ix_incidents_start", IncidentRow.start)
-Index("ix_incidents_status_severity", IncidentRow.status, IncidentRow.severity)
+# The queue lists newest first, whole or by a supervisor's officers or by kind and status. Each
+# index ends in (retracted, start, id), so a page and its capped count read index entries only.
+_QUEUE_ORDER = (IncidentRow.retracted, IncidentRow.start, IncidentRow.id)
+Index("ix_incidents_queue", *_QUEUE_ORDER)
+Index("ix_incidents_officer_queue", IncidentRow.officer_id, *_QUEUE_ORDER)
+Index("ix_incidents_kind_status_queue", IncidentRow.kind, IncidentRow.status, *_QUEUE_ORDER)

@@ -40,13 +40,14 @@ def _incident(row: IncidentRow) -> Incident:
     )
 
 
-def _in_units(query: Select[IncidentRow], units: frozenset[str]) -> Select[IncidentRow]:
+def _in_units(query: Select[str], units: frozenset[str]) -> Select[str]:
     officers = select(OfficerUnitRow.officer_id).where(OfficerUnitRow.unit_id.in_(units))
     return query.where(IncidentRow.officer_id.in_(officers))
 
 
-def _filtered(wanted: IncidentFilter, units: Units) -> Select[IncidentRow]:
-    query = select(IncidentRow).where(IncidentRow.retracted.is_(False))
+def _filtered(wanted: IncidentFilter, units: Units) -> Select[str]:
+    # Ids only: filtering and sorting touch narrow index entries; whole rows are read for one page.
+    query = select(IncidentRow.id).where(IncidentRow.retracted.is_(False))
     if units is not None:
         query = _in_units(query, units)
     if wanted.unit_id is not None:
@@ -76,22 +77,27 @@ class SqlIncidentQueue:
 
     def matching(self, wanted: IncidentFilter, units: Units) -> list[Incident]:
         """Incidents matching the filter within the units, newest first."""
-        query = _filtered(wanted, units).order_by(IncidentRow.start.desc(), IncidentRow.id)
+        query = _filtered(wanted, units).order_by(IncidentRow.start.desc(), IncidentRow.id.desc())
         query = query.offset(wanted.offset)
         if wanted.limit is not None:
             query = query.limit(wanted.limit)
-        return [_incident(row) for row in self._s.scalars(query)]
+        ids = list(self._s.scalars(query))
+        found = self._s.scalars(select(IncidentRow).where(IncidentRow.id.in_(ids)))
+        rows = {row.id: row for row in found}
+        return [_incident(rows[i]) for i in ids]
 
-    def count(self, wanted: IncidentFilter, units: Units) -> int:
-        """How many incidents match, ignoring limit and offset."""
-        inner = _filtered(wanted, units).with_only_columns(IncidentRow.id).subquery()
-        return int(self._s.scalar(select(func.count()).select_from(inner)) or 0)
+    def count(self, wanted: IncidentFilter, units: Units, cap: int | None = None) -> int:
+        """How many incidents match, ignoring limit and offset; at most `cap` are counted."""
+        inner = _filtered(wanted, units)
+        if cap is not None:
+            inner = inner.limit(cap)
+        counted = select(func.count()).select_from(inner.subquery())
+        return int(self._s.scalar(counted) or 0)
 
     def get(self, incident_id: str, units: Units) -> Incident | None:
         """One incident within the units, or None (absent and out of scope look the same)."""
-        row = self._s.scalar(
-            _filtered(IncidentFilter(), units).where(IncidentRow.id == incident_id)
-        )
+        visible = _filtered(IncidentFilter(), units).where(IncidentRow.id == incident_id)
+        row = self._s.get(IncidentRow, incident_id) if self._s.scalar(visible) else None
         return _incident(row) if row is not None else None
 
     def record_review(self, review: Review, status_before: IncidentStatus) -> None:
