@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.routes import health, incidents, log
+from api.routes import health, incidents, log, reports
 from api.supervision import install_supervision
 from bodycam_guard.bootstrap import Runtime
 
@@ -19,4 +19,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(incidents.router)
     install_supervision(app, runtime)
     app.include_router(log.router)
+    app.include_router(reports.router)
     return app

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from bodycam_guard.domain.accounts import AccessDeniedError, NotVisibleError, Principal
 from bodycam_guard.domain.compliance import ComplianceFigures, combine, compliance
 from bodycam_guard.domain.incidents import IncidentFilter
 from bodycam_guard.domain.timeline import duty_windows
@@ -84,3 +85,24 @@ def compliance_report(
         (u, combine(None, by_unit[u])) for u in sorted(by_unit, key=lambda u: (u is None, u or ""))
     ]
     return ComplianceReport(shifts=shifts, officers=officers, units=units)
+
+
+def report_for(
+    caller: Principal,
+    *,
+    uow: SupervisionUnitOfWorkFactory,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    officer_id: str | None = None,
+    unit_id: str | None = None,
+) -> ComplianceReport:
+    """The report a caller may see: auditors and admins any unit, a supervisor only their own."""
+    if not caller.reads_incidents:
+        raise AccessDeniedError(f"role {caller.role.value!r} may not read compliance figures")
+    if not caller.reads_everything:
+        if unit_id is not None and unit_id != caller.unit_id:
+            raise NotVisibleError(f"no unit {unit_id!r}")
+        unit_id = caller.unit_id
+    return compliance_report(
+        uow=uow, since=since, until=until, officer_id=officer_id, unit_id=unit_id
+    )

@@ -37,6 +37,8 @@ MATRIX: dict[str, list[int]] = {
     "P5 footage": [401, 403, 404, 200, 403, 200, 200],
     "web queue": [303, 403, 200, 200, 403, 200, 200],
     "web P2 incident": [303, 403, 200, 404, 403, 200, 200],
+    "compliance report": [401, 403, 200, 200, 403, 200, 200],
+    "P5 compliance report": [401, 403, 404, 200, 403, 200, 200],
     "healthz": [200] * 7,
     "metrics": [200] * 7,
     "log checkpoint": [200] * 7,
@@ -65,6 +67,8 @@ def _call(precinct: Precinct, route: str, headers: dict[str, str]) -> httpx.Resp
         "P5 footage": ("GET", f"/api/v1/footage/{_first_file_sha('KZ-AST-0005')}"),
         "web queue": ("GET", "/incidents"),
         "web P2 incident": ("GET", f"/incidents/{p2}"),
+        "compliance report": ("GET", "/api/v1/reports/compliance"),
+        "P5 compliance report": ("GET", "/api/v1/reports/compliance?unit=P5"),
         "healthz": ("GET", "/healthz"),
         "metrics": ("GET", "/metrics"),
         "log checkpoint": ("GET", "/api/v1/log/checkpoint"),
@@ -99,6 +103,24 @@ def test_a_supervisor_lists_only_their_units_officers(precinct: Precinct) -> Non
         assert found.status_code == 200
         assert {i["officer_id"] for i in found.json()} == {officer}
         assert found.headers["X-Total-Count"] == str(len(found.json()))
+
+
+def test_a_supervisors_compliance_report_holds_their_unit_only(precinct: Precinct) -> None:
+    found = httpx.get(
+        f"{precinct.base}/api/v1/reports/compliance",
+        headers=precinct.bearer("supervisor-p2"),
+        timeout=10,
+    )
+    assert found.status_code == 200
+    report = found.json()
+    assert [o["officer_id"] for o in report["officers"]] == ["OFF-1002"]
+    assert [u["unit_id"] for u in report["units"]] == ["P2"]
+    (shift,) = report["shifts"]
+    assert shift["switch_offs"] == 2 and shift["recorded_share"] < 1
+    everything = httpx.get(
+        f"{precinct.base}/api/v1/reports/compliance", headers=precinct.bearer("auditor"), timeout=10
+    ).json()
+    assert {u["unit_id"] for u in everything["units"]} >= {"P2", "P5"}
 
 
 def test_web_session_cookie_is_httponly_lax_and_posts_need_the_csrf_token(
