@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.routes import health, incidents, log, reports
+from api.routes import bundles, health, incidents, log, reports
 from api.supervision import install_supervision
 from bodycam_guard.bootstrap import Runtime
 
@@ -20,4 +20,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     install_supervision(app, runtime)
     app.include_router(log.router)
     app.include_router(reports.router)
+    app.include_router(bundles.router)
     return app
