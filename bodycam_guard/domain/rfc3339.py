@@ -31,5 +31,7 @@ def format_rfc3339(moment: datetime) -> str:
     """Format an aware datetime as RFC 3339 UTC with milliseconds, e.g. 2026-11-24T08:00:00.000Z."""
     if moment.tzinfo is None:
         raise ValueError(f"expected an aware datetime, found naive {moment!r}")
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    # isoformat is C code, several times faster than strftime (every listed incident has two),
+    # and times read from the database are UTC already.
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    return utc.isoformat(timespec="milliseconds")[:-6] + "Z"

@@ -8,11 +8,20 @@ the bundle it came in was undocked by one of that unit's officers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from bodycam_guard.adapters.db.accounts import OfficerUnitRow, ReviewRow
+from bodycam_guard.adapters.db.queue_statements import (
+    QueueShape,
+    Units,
+    bound_values,
+    count_statement,
+    page_statement,
+    visible_statement,
+)
 from bodycam_guard.adapters.db.tables import DeviceEventRow, IncidentRow, Segment
 from bodycam_guard.domain.incidents import (
     Incident,
@@ -23,50 +32,24 @@ from bodycam_guard.domain.incidents import (
 )
 from bodycam_guard.domain.review import Review, ReviewAction
 
-Units = frozenset[str] | None
+# Plain lookups: calling an enum class is slow enough to show on a page of a thousand rows.
+_KINDS = {kind.value: kind for kind in IncidentKind}
+_SEVERITIES = {severity.value: severity for severity in Severity}
+_STATUSES = {status.value: status for status in IncidentStatus}
 
 
-def _incident(row: IncidentRow) -> Incident:
+def _incident(row: IncidentRow | Row[*tuple[Any, ...]]) -> Incident:
     return Incident(
         id=row.id,
-        kind=IncidentKind(row.kind),
-        severity=Severity(row.severity),
+        kind=_KINDS[row.kind],
+        severity=_SEVERITIES[row.severity],
         device_id=row.device_id,
         officer_id=row.officer_id,
         start=row.start,
         end=row.end,
-        status=IncidentStatus(row.status),
+        status=_STATUSES[row.status],
         evidence=row.evidence,
     )
-
-
-def _in_units(query: Select[str], units: frozenset[str]) -> Select[str]:
-    officers = select(OfficerUnitRow.officer_id).where(OfficerUnitRow.unit_id.in_(units))
-    return query.where(IncidentRow.officer_id.in_(officers))
-
-
-def _filtered(wanted: IncidentFilter, units: Units) -> Select[str]:
-    # Ids only: filtering and sorting touch narrow index entries; whole rows are read for one page.
-    query = select(IncidentRow.id).where(IncidentRow.retracted.is_(False))
-    if units is not None:
-        query = _in_units(query, units)
-    if wanted.unit_id is not None:
-        query = _in_units(query, frozenset({wanted.unit_id}))
-    conditions = [
-        (wanted.device_id, IncidentRow.device_id),
-        (wanted.officer_id, IncidentRow.officer_id),
-        (wanted.kind, IncidentRow.kind),
-        (wanted.status, IncidentRow.status),
-        (wanted.severity, IncidentRow.severity),
-    ]
-    for value, column in conditions:
-        if value is not None:
-            query = query.where(column == str(value))
-    if wanted.start_after is not None:
-        query = query.where(IncidentRow.end >= wanted.start_after)
-    if wanted.end_before is not None:
-        query = query.where(IncidentRow.start <= wanted.end_before)
-    return query
 
 
 class SqlIncidentQueue:
@@ -77,27 +60,19 @@ class SqlIncidentQueue:
 
     def matching(self, wanted: IncidentFilter, units: Units) -> list[Incident]:
         """Incidents matching the filter within the units, newest first."""
-        query = _filtered(wanted, units).order_by(IncidentRow.start.desc(), IncidentRow.id.desc())
-        query = query.offset(wanted.offset)
-        if wanted.limit is not None:
-            query = query.limit(wanted.limit)
-        ids = list(self._s.scalars(query))
-        found = self._s.scalars(select(IncidentRow).where(IncidentRow.id.in_(ids)))
-        rows = {row.id: row for row in found}
-        return [_incident(rows[i]) for i in ids]
+        query = page_statement(QueueShape.of(wanted, units))
+        return [_incident(row) for row in self._s.execute(query, bound_values(wanted, units))]
 
     def count(self, wanted: IncidentFilter, units: Units, cap: int | None = None) -> int:
         """How many incidents match, ignoring limit and offset; at most `cap` are counted."""
-        inner = _filtered(wanted, units)
-        if cap is not None:
-            inner = inner.limit(cap)
-        counted = select(func.count()).select_from(inner.subquery())
-        return int(self._s.scalar(counted) or 0)
+        query = count_statement(QueueShape.of(wanted, units), capped=cap is not None)
+        return int(self._s.scalar(query, {**bound_values(wanted, units), "cap": cap}) or 0)
 
     def get(self, incident_id: str, units: Units) -> Incident | None:
         """One incident within the units, or None (absent and out of scope look the same)."""
-        visible = _filtered(IncidentFilter(), units).where(IncidentRow.id == incident_id)
-        row = self._s.get(IncidentRow, incident_id) if self._s.scalar(visible) else None
+        visible = visible_statement(scoped=units is not None)
+        values = {"incident_id": incident_id, "units": sorted(units or ())}
+        row = self._s.get(IncidentRow, incident_id) if self._s.scalar(visible, values) else None
         return _incident(row) if row is not None else None
 
     def record_review(self, review: Review, status_before: IncidentStatus) -> None:
