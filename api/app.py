@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from api.routes import bundles, health, incidents, log, reports
 from api.supervision import install_supervision
 from bodycam_guard.bootstrap import Runtime
+from bodycam_guard.services.sessions import RecentTokens
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -15,6 +16,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         title="bodycam-guard", version="1", docs_url="/api/docs", openapi_url="/api/openapi.json"
     )
     app.state.runtime = runtime
+    app.state.tokens = RecentTokens(uow=runtime.uow)
     app.include_router(health.router)
     app.include_router(incidents.router)
     install_supervision(app, runtime)

@@ -7,19 +7,20 @@ from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bodycam_guard.bootstrap import Runtime
 from bodycam_guard.domain.accounts import Principal
-from bodycam_guard.services.sessions import WebSession, session_of, token_principal
+from bodycam_guard.services.sessions import RecentTokens, WebSession, session_of
 from bodycam_guard.services.supervision_ports import Passwords
 from bodycam_guard.services.tokens import role_of
 
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_runtime(request: Request) -> Runtime:
-    """The process's runtime, set by `create_app`."""
+async def get_runtime(request: Request) -> Runtime:
+    """The process's runtime, set by `create_app` (async: no I/O, so no worker thread)."""
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -74,16 +75,25 @@ def find_caller(
 ) -> Caller | None:
     """The caller a request's bearer token or session cookie names; None for neither."""
     if credentials is not None:
-        found = token_principal(credentials.credentials, uow=runtime.uow)
+        tokens: RecentTokens = request.app.state.tokens
+        found = tokens.principal(credentials.credentials)
         return Caller(found) if found else None
     cookie = request.cookies.get(SESSION_COOKIE)
     session = session_of(cookie, uow=runtime.uow, clock=runtime.clock) if cookie else None
     return Caller(session.principal, session) if session else None
 
 
-def get_caller(request: Request, runtime: RuntimeDep, credentials: BearerDep) -> Caller:
+async def get_caller(request: Request, runtime: RuntimeDep, credentials: BearerDep) -> Caller:
     """The authenticated caller; 401 without a valid bearer token or session cookie."""
-    caller = find_caller(request, runtime, credentials)
+    tokens: RecentTokens = request.app.state.tokens
+    kept = tokens.kept(credentials.credentials) if credentials is not None else None
+    # A token seen a moment ago needs no database, so no hop to a worker thread; any other
+    # caller is looked up in one, off the event loop.
+    caller = (
+        Caller(kept)
+        if kept
+        else await run_in_threadpool(find_caller, request, runtime, credentials)
+    )
     if caller is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
