@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 from api.routes import bundles, health, incidents, log, reports
 from api.supervision import install_supervision
-from bodycam_guard.bootstrap import Runtime
+from bodycam_guard.bootstrap import Runtime, bootstrap
+from bodycam_guard.config import load_settings
 from bodycam_guard.services.sessions import RecentTokens
 
 
@@ -24,3 +25,12 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(reports.router)
     app.include_router(bundles.router)
     return app
+
+
+def worker_app() -> FastAPI:
+    """The API of one `serve --workers N` process: its own runtime from the environment.
+
+    Workers only answer requests: the scheduler (inbox, checkpoints, fixity) runs in the
+    process that started them, and half-written blobs are that process's to sweep.
+    """
+    return create_app(bootstrap(load_settings(), sweep_incoming=False))

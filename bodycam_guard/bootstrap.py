@@ -48,15 +48,22 @@ class Runtime:
     signer: LogSigner
 
 
-def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Runtime:
-    """Create the home's folders, migrate the database, load (or create) the log key, wire it up."""
+def bootstrap(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now, sweep_incoming: bool = True
+) -> Runtime:
+    """Create the home's folders, migrate the database, load (or create) the log key, wire it up.
+
+    `sweep_incoming=False` leaves half-written blobs alone: an API worker must not remove the
+    one the ingesting process is writing right now.
+    """
     settings.home.mkdir(parents=True, exist_ok=True)
     settings.inbox.mkdir(exist_ok=True)
     engine = make_engine(settings.resolved_database_url())
     migrate(engine)
     sessions = session_factory(engine)
     blobs = LocalBlobStore(settings.blob_root())
-    blobs.sweep_incoming()
+    if sweep_incoming:
+        blobs.sweep_incoming()
     policy = settings.policy()
     signer = load_or_create(settings.log_key_path, settings.log_origin)
     return Runtime(

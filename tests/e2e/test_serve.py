@@ -46,8 +46,8 @@ def _token(env: dict[str, str], name: str, role: str) -> str:
     return done.stdout.strip()
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+@pytest.fixture(params=[1, 2], ids=["one-process", "two-workers"])
+def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
     home = tmp_path / "home"
     env = {**os.environ, "BODYCAM_GUARD_HOME": str(home), "BODYCAM_GUARD_INBOX_POLL_S": "0.2"}
     auditor = _token(env, "auditor-1", "auditor")
@@ -55,7 +55,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(
-        [str(BIN / "bodycam-guard"), "serve", "--port", str(port)],
+        [str(BIN / "bodycam-guard"), "serve", "--port", str(port), "--workers", str(request.param)],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -71,6 +71,10 @@ def server(tmp_path: Path) -> Iterator[Server]:
                 pass
             assert proc.poll() is None, (tmp_path / "serve.log").read_text()
             assert time.monotonic() < deadline, "server did not come up"
+            time.sleep(0.1)
+        # Every worker is up before the tests start; the jobs run in the parent (the inbox test).
+        while (tmp_path / "serve.log").read_text().count("Started server process") < request.param:
+            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
             time.sleep(0.1)
         yield Server(base=base, home=home, auditor=auditor, supervisor=supervisor)
     finally:
