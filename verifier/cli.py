@@ -1,4 +1,4 @@
-"""`bodycam-verify BAG --log-key VKEY [--checkpoint OLD_CHECKPOINT_FILE]`: offline evidence check.
+"""`bodycam-verify BAG --log-key VKEY [--checkpoint OLD] [--tsa-ca PEM]`: offline evidence check.
 
 Prints one line per check (`ok   …` or `FAIL …: expected X, found Y`), then a
 verdict. Exit status: 0 the bag is valid, 1 any check failed, 2 usage error.
@@ -11,9 +11,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cryptography import x509
+
 from verifier.errors import VerificationError
 from verifier.evidence import check_evidence
 from verifier.note import parse_verifier_key
+from verifier.rfc3161 import check_bag_timestamp, load_anchors
 
 EXIT_VALID = 0
 EXIT_INVALID = 1
@@ -34,7 +37,18 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="an older signed checkpoint you trust: the bag's log must extend it",
     )
+    parser.add_argument(
+        "--tsa-ca",
+        type=Path,
+        help="PEM certificates of the time-stamping authority's CA: the bag's checkpoint "
+        "must carry an RFC 3161 timestamp (bodycam-guard/checkpoint.tsr) that chains to one",
+    )
     return parser
+
+
+def _tsa_anchors(path: Path | None) -> list[x509.Certificate] | None:
+    """The --tsa-ca certificates; OSError or ValueError when the file is unreadable or not PEM."""
+    return None if path is None else load_anchors(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,13 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bodycam-verify: {args.bag}: not a directory", file=sys.stderr)
         return EXIT_USAGE
     old_note = None
-    if args.checkpoint is not None:
-        try:
+    option = "--checkpoint"
+    try:
+        if args.checkpoint is not None:
             old_note = args.checkpoint.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            print(f"bodycam-verify: --checkpoint: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+        option = "--tsa-ca"
+        anchors = _tsa_anchors(args.tsa_ca)
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+        print(f"bodycam-verify: {option}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     results = check_evidence(args.bag, key, old_note)
+    results += check_bag_timestamp(args.bag / "bodycam-guard", anchors)
     for result in results:
         print(result.line())
     failed = sum(not result.ok for result in results)
