@@ -1,20 +1,24 @@
-"""Incident listing under load: 100,000 stored incidents, 200 requests/s on loopback, p99 latency.
+"""Incident listing under load: 100,000 stored incidents, fixed request rates on loopback.
 
 A plain script (not part of the test run):
 
-    .venv/bin/python -m benchmarks.incident_listing_load [--rate 200] [--seconds 20]
+    .venv/bin/python -m benchmarks.incident_listing_load [--rates 100,200,300] [--seconds 20] [--workers 1]
 
 It fills a fresh home (SQLite, the embedded default) with 100,000 incidents of
 1,000 cameras and 200 officers in 10 units (seed-pinned), starts the real
-`bodycam-guard serve`, and drives it open-loop: requests leave at a fixed rate
-whether or not earlier ones have answered, so a slow server shows as latency,
-not as a lower rate. Latency is measured from the scheduled send time.
+`bodycam-guard serve` (with `--workers N` if asked), and drives it open-loop with
+`benchmarks.open_loop` (raw asyncio sockets, no HTTP library, so the client takes
+little of the CPU the server needs): requests leave at a fixed rate whether or not
+earlier ones have answered, so a slow server shows as latency, not as a lower rate.
+Latency is measured from the scheduled send time. Each row reports p50/p95/p99/max,
+the rate achieved (answers per second), failures, the server's CPU time per request
+(from /proc, the whole process tree) and the client's CPU; the 1-minute load average
+is printed first, because other work on the machine shows in every figure.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import socket
@@ -28,6 +32,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import insert
 
+from benchmarks.open_loop import Run, http_get, run_open_loop
 from bodycam_guard.adapters.db.accounts import OfficerUnitRow, UnitRow
 from bodycam_guard.adapters.db.tables import Device, IncidentRow
 from bodycam_guard.bootstrap import bootstrap
@@ -112,45 +117,54 @@ SCENARIOS = {
 }
 
 
-async def drive(
-    base: str, token: str, params: dict[str, str], rate: float, seconds: float
-) -> list[float]:
-    """Open-loop load: one request every 1/rate s; returns latencies (s) from scheduled send."""
-    headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
-    async with httpx.AsyncClient(
-        base_url=base, headers=headers, limits=limits, timeout=httpx.Timeout(10.0, pool=None)
-    ) as client:
-        loop = asyncio.get_running_loop()
-        t0 = loop.time() + 0.2
-        latencies: list[float] = []
-
-        async def one(at: float) -> None:
-            await asyncio.sleep(max(0.0, at - loop.time()))
-            try:
-                answer = await client.get("/api/v1/incidents", params=params)
-            except (httpx.TimeoutException, httpx.TransportError):
-                latencies.append(float("inf"))  # counted, and shown as failed
-                return
-            assert answer.status_code == 200, answer.text
-            latencies.append(loop.time() - at)
-
-        await asyncio.gather(*(one(t0 + i / rate) for i in range(int(rate * seconds))))
-        return latencies
-
-
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (nearest rank)."""
     ordered = sorted(values)  # a timeout is +inf, so it ranks above every answer
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
 
 
+def _cpu_ticks(pid: int) -> int:
+    """User + system CPU clock ticks of a process and its children, from /proc."""
+    total = 0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for child in children.read_text().split() if children.exists() else []:
+        total += _cpu_ticks(int(child))
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return total + int(fields[11]) + int(fields[12])
+
+
+def _wait_until_serving(base: str, log: Path, workers: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            up = httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+        except httpx.TransportError:
+            up = False
+        if up and log.read_text().count("Started server process") >= workers:
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"the server did not come up; its log:\n{log.read_text()}")
+
+
+def _row(name: str, rate: float, run: Run, server_cpu_s: float) -> str:
+    # A failed request ranks above every answer (+inf), as if it never came back.
+    ms = [x * 1000 for x in run.latencies_s] + [float("inf")] * run.failed or [float("nan")]
+    answered = max(1, len(run.latencies_s))
+    return (
+        f"{name:<34} {rate:>6.0f} {run.achieved_rate:>8.1f} {percentile(ms, 50):>7.1f} "
+        f"{percentile(ms, 95):>7.1f} {percentile(ms, 99):>7.1f} {max(ms):>8.1f} {run.failed:>6} "
+        f"{1000 * server_cpu_s / answered:>7.2f} {100 * run.client_cpu_s / run.elapsed_s:>6.1f}%"
+    )
+
+
 def main() -> int:
-    """Populate, serve, load each scenario, print a table."""
+    """Populate, serve, load each scenario at each rate, print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=float, default=200.0)
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--rates", default="100,200,300", help="requests/s, comma-separated")
+    parser.add_argument("--seconds", type=float, default=20.0, help="per scenario and rate")
+    parser.add_argument("--workers", type=int, default=1, help="serve --workers N")
     args = parser.parse_args()
+    rates = [float(r) for r in args.rates.split(",")]
     with tempfile.TemporaryDirectory(prefix="bcg-bench-") as tmp:
         home = Path(tmp) / "home"
         started = time.perf_counter()
@@ -160,32 +174,43 @@ def main() -> int:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         env = {**os.environ, "BODYCAM_GUARD_HOME": str(home)}
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "bodycam-guard"), "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        log = Path(tmp) / "serve.log"
+        with log.open("w") as out:
+            server = subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "bodycam-guard"),
+                    "serve",
+                    "--port",
+                    str(port),
+                    "--workers",
+                    str(args.workers),
+                ],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+            _wait_until_serving(base, log, args.workers)
             print(
-                f"{'scenario':<34} {'requests':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8} {'failed':>8}"
+                f"serve --workers {args.workers}; {os.cpu_count()} CPUs; "
+                f"load average {os.getloadavg()[0]:.2f} before the runs"
+            )
+            print(
+                f"{'scenario':<34} {'rate':>6} {'achieved':>8} {'p50 ms':>7} {'p95 ms':>7} "
+                f"{'p99 ms':>7} {'max ms':>8} {'failed':>6} {'srv ms/req':>7} {'client':>7}"
             )
             for name, (who, params) in SCENARIOS.items():
-                asyncio.run(drive(base, tokens[who], params, rate=50, seconds=1))  # warm up
-                lat = asyncio.run(drive(base, tokens[who], params, args.rate, args.seconds))
-                ms = [x * 1000 for x in lat]
-                timeouts = sum(1 for x in ms if x == float("inf"))
-                print(
-                    f"{name:<34} {len(ms):>8} {percentile(ms, 50):>8.1f} {percentile(ms, 90):>8.1f} "
-                    f"{percentile(ms, 99):>8.1f} {max(ms):>8.1f} {timeouts:>8}"
-                )
+                headers = {"Authorization": f"Bearer {tokens[who]}"}
+                request = http_get("/api/v1/incidents", params, headers, port)
+                run_open_loop(request, port, rate=50, seconds=1)  # warm up
+                for rate in rates:
+                    before = _cpu_ticks(server.pid)
+                    run = run_open_loop(request, port, rate=rate, seconds=args.seconds)
+                    cpu_s = (_cpu_ticks(server.pid) - before) / os.sysconf("SC_CLK_TCK")
+                    print(_row(name, rate, run, cpu_s), flush=True)
+                    time.sleep(1)  # let a backlog drain before the next rate
+            print(f"load average {os.getloadavg()[0]:.2f} after the runs")
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -75,7 +75,9 @@ def duties_without_camera(
                         "start": format_rfc3339(duty.start),
                         "end": format_rfc3339(duty.end),
                     },
-                    "duty_windows_of_device": len(windows),
+                    # What the rule checked, not a count of the device's whole history:
+                    # evidence must not change when an unrelated shift is uploaded.
+                    "duty_windows_during_duty": 0,
                 },
             )
         )

@@ -77,6 +77,8 @@ class DutyWindow:
     officer_id: str | None
     undock: LoggedEvent
     dock: LoggedEvent | None
+    last: LoggedEvent | None = None
+    """Its last line: the dock, or for a window never docked the line before the next undock."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +105,14 @@ class DeviceHistory:
     """Rostered duties with this camera."""
 
 
-def place_events(bundled: Sequence[tuple[str, DeviceEvent]]) -> tuple[LoggedEvent, ...]:
-    """Put events, given in log order with their bundle, on the reference clock."""
-    offset_ms = 0
+def place_events(
+    bundled: Sequence[tuple[str, DeviceEvent]], *, offset_ms: int = 0
+) -> tuple[LoggedEvent, ...]:
+    """Put events, given in log order with their bundle, on the reference clock.
+
+    `offset_ms` is the correction in effect before the first of them: that of the latest
+    `time_sync` earlier in the log, when only a stretch of a device's log is placed.
+    """
     placed: list[LoggedEvent] = []
     for bundle, event in bundled:
         if event.event == "time_sync":
@@ -143,6 +150,7 @@ def _window(undock: LoggedEvent, until: LoggedEvent, dock: LoggedEvent | None) -
         officer_id=undock.event.str_field("officer_id"),
         undock=undock,
         dock=dock,
+        last=until,
     )
 
 
@@ -184,7 +192,9 @@ def officer_by_log(windows: Sequence[DutyWindow], logged: LoggedEvent) -> str | 
     """The officer whose duty an event falls in by log position (immune to clock corrections)."""
     seq = logged.event.seq
     for window in windows:
-        last = window.dock.event.seq if window.dock else None
+        # A window never docked ends at its last line, not at the end of the device's log.
+        end = window.last or window.dock
+        last = end.event.seq if end else None
         if window.undock.event.seq <= seq and (last is None or seq <= last):
             return window.officer_id
     return None

@@ -1,15 +1,32 @@
-"""Use case: run the detector over a device's history and reconcile its incidents."""
+"""Use case: run the detector over a device's whole history and reconcile its incidents.
+
+This is full detection: re-detection of a device, and re-judgement when a roster or
+a fixity sweep changes what its history means. After an upload, ingest runs the
+incremental `detect_after_upload` instead, which judges only what the new bundles
+can change and falls back to this when it cannot bound that.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 
 from bodycam_guard.domain.detector import detect
 from bodycam_guard.domain.incidents import DetectionPolicy
-from bodycam_guard.services.ports import Clock, UnitOfWorkFactory
+from bodycam_guard.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 _logger = logging.getLogger(__name__)
+
+
+class DetectionScope(StrEnum):
+    """How much of a device's history one detection run judged."""
+
+    FULL = "full"
+    """The whole history: every incident of the device reconciled."""
+    AFTER_UPLOAD = "after_upload"
+    """Only the duty windows new bundles can change: incidents elsewhere untouched."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +37,9 @@ class DetectionReport:
     findings: int
     new: int
     retracted: int
+    scope: DetectionScope = DetectionScope.FULL
+    note: str | None = None
+    """Why an incremental run fell back to full detection, or what it judged."""
 
 
 def detect_device(
@@ -27,21 +47,40 @@ def detect_device(
 ) -> DetectionReport:
     """Recompute every incident of one device; idempotent: running it twice changes nothing."""
     with uow() as work:
-        history = work.histories.load(device_id)
-        now = clock()
-        findings = detect(history, policy, now=now)
-        new, retracted = work.incidents.reconcile(device_id, findings, policy, now)
-        work.bundles.mark_detected(device_id)
+        report = run_full_detection(work, device_id, policy=policy, now=clock())
         work.commit()
-    _logger.info(
-        "detection on %s: %d findings, %d new, %d retracted",
-        device_id,
-        len(findings),
-        new,
-        retracted,
-    )
+    log_report(report)
+    return report
+
+
+def run_full_detection(
+    work: UnitOfWork,
+    device_id: str,
+    *,
+    policy: DetectionPolicy,
+    now: datetime,
+    note: str | None = None,
+) -> DetectionReport:
+    """Full detection inside an open unit of work (the caller commits)."""
+    history = work.histories.load(device_id)
+    findings = detect(history, policy, now=now)
+    new, retracted = work.incidents.reconcile(device_id, findings, policy, now)
+    work.bundles.mark_detected(device_id)
     return DetectionReport(
-        device_id=device_id, findings=len(findings), new=new, retracted=retracted
+        device_id=device_id, findings=len(findings), new=new, retracted=retracted, note=note
+    )
+
+
+def log_report(report: DetectionReport) -> None:
+    """Log one detection run."""
+    _logger.info(
+        "detection (%s) on %s: %d findings, %d new, %d retracted%s",
+        report.scope.value,
+        report.device_id,
+        report.findings,
+        report.new,
+        report.retracted,
+        f" ({report.note})" if report.note else "",
     )
 
 

@@ -22,7 +22,8 @@ from bodycam_guard.domain.device_log import LogProblemsError, parse_device_log
 from bodycam_guard.domain.errors import BundleRejectedError, MediaUnreadableError
 from bodycam_guard.domain.incidents import DetectionPolicy
 from bodycam_guard.domain.timeline import ReceivedFile
-from bodycam_guard.services.detect import DetectionReport, detect_device
+from bodycam_guard.services.detect import DetectionReport
+from bodycam_guard.services.detect_upload import detect_after_upload
 from bodycam_guard.services.log_bundle import append_bundle_leaves
 from bodycam_guard.services.ports import (
     BlobStore,
@@ -60,7 +61,7 @@ def ingest_bundle(
     on_bytes: Callable[[int], None] | None = None,
     signer: LogSigner | None = None,
 ) -> IngestOutcome:
-    """Validate, store, record and log one bundle, then re-detect its device; raise BundleRejectedError if invalid.
+    """Validate, store, record and log one bundle, then detect what it changes; raise BundleRejectedError if invalid.
 
     With a `signer`, a checkpoint covering the bundle's leaves is published once it is recorded.
     """
@@ -124,7 +125,8 @@ def ingest_bundle(
         outcome.files,
         outcome.bytes,
     )
-    outcome.detection = detect_device(manifest.device_id, uow=uow, policy=policy, clock=clock)
+    # Incremental: only what this bundle can change (full detection when it cannot be bounded).
+    outcome.detection = detect_after_upload(manifest.device_id, uow=uow, policy=policy, clock=clock)
     return outcome
 
 

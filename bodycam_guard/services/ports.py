@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -11,7 +11,8 @@ from typing import Protocol, Self
 from bodycam_guard.domain import merkle
 from bodycam_guard.domain.bundle_leaves import ChainHead
 from bodycam_guard.domain.checkpoint import Checkpoint
-from bodycam_guard.domain.device_log import DeviceLog
+from bodycam_guard.domain.detection_range import AffectedRange, StoredBundle
+from bodycam_guard.domain.device_log import DeviceEvent, DeviceLog
 from bodycam_guard.domain.incidents import DetectionPolicy, Finding, Incident, IncidentFilter
 from bodycam_guard.domain.log_records import (
     BlobRecord,
@@ -77,11 +78,52 @@ class Histories(Protocol):
     def devices(self) -> list[str]: ...
 
 
+class HistorySlices(Protocol):
+    """Parts of a device's history, read by indexed ranges (incremental detection)."""
+
+    def bundles(self, device_id: str) -> list[StoredBundle]: ...
+    def events(self, bundle_ids: Collection[int]) -> dict[int, tuple[DeviceEvent, ...]]: ...
+    def time_syncs(self, device_id: str) -> list[tuple[int, int, int]]: ...
+    def files(
+        self, bundle_ids: Collection[int], names: Mapping[int, str]
+    ) -> list[tuple[int, ReceivedFile]]: ...
+    def files_named(
+        self, device_id: str, paths: Collection[str], *, excluding: Collection[int] = ()
+    ) -> list[tuple[int, int, str]]: ...
+    def files_by_id(
+        self, segment_ids: Collection[int], names: Mapping[int, str]
+    ) -> list[tuple[int, ReceivedFile]]: ...
+    def lines_naming(
+        self,
+        device_id: str,
+        files: Collection[str],
+        file_seqs: Collection[int],
+        *,
+        excluding: Collection[int] = (),
+    ) -> list[tuple[int, str, str | None, int | None]]: ...
+    def file_counter_neighbours(
+        self, device_id: str, low: int, high: int
+    ) -> tuple[tuple[int, set[int]] | None, tuple[int, set[int]] | None]: ...
+    def count_seqs(self, device_id: str, low: int, high: int) -> tuple[int, bool, bool]: ...
+    def count_file_seqs(self, device_id: str, low: int, high: int) -> tuple[int, bool, bool]: ...
+    def bundles_logging_between(
+        self, device_id: str, start: datetime, end: datetime
+    ) -> set[int]: ...
+    def duties(self, device_id: str, start: datetime, end: datetime) -> list[RosteredDuty]: ...
+    def mark_detected(self, bundle_ids: Collection[int]) -> None: ...
+
+
 class Incidents(Protocol):
     """Flagged incidents."""
 
     def reconcile(
-        self, device_id: str, findings: Sequence[Finding], policy: DetectionPolicy, at: datetime
+        self,
+        device_id: str,
+        findings: Sequence[Finding],
+        policy: DetectionPolicy,
+        at: datetime,
+        *,
+        within: AffectedRange | None = None,
     ) -> tuple[int, int]: ...
     def list(self, wanted: IncidentFilter) -> list[Incident]: ...
     def get(self, incident_id: str) -> Incident | None: ...
@@ -174,6 +216,8 @@ class UnitOfWork(Protocol):
     def bundles(self) -> Bundles: ...
     @property
     def histories(self) -> Histories: ...
+    @property
+    def slices(self) -> HistorySlices: ...
     @property
     def incidents(self) -> Incidents: ...
     @property

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bodycam_guard.adapters.db.duty_records import RosteredDutyRow
+from bodycam_guard.adapters.db.history_slices import received_file
 from bodycam_guard.adapters.db.tables import (
     ApiToken,
     Bundle,
@@ -19,6 +20,7 @@ from bodycam_guard.adapters.db.tables import (
     Segment,
     Station,
 )
+from bodycam_guard.domain.detection_range import AffectedRange
 from bodycam_guard.domain.device_log import DeviceEvent, DeviceLog
 from bodycam_guard.domain.errors import DuplicateNameError
 from bodycam_guard.domain.incidents import (
@@ -31,7 +33,6 @@ from bodycam_guard.domain.incidents import (
     Severity,
 )
 from bodycam_guard.domain.manifest import Manifest
-from bodycam_guard.domain.media import MediaFacts, TimestampJump
 from bodycam_guard.domain.roster import RosteredDuty
 from bodycam_guard.domain.timeline import DeviceHistory, ReceivedFile, ReceivedLog, place_events
 
@@ -56,6 +57,9 @@ DETECTOR_KINDS = frozenset(
         IncidentKind.BAD_SIGNATURE,
     }
 )
+
+_NAMES_A_FILE = frozenset({"segment", "delete"})
+"""Log lines whose file and file counter are copied into indexed columns."""
 
 
 class SqlBundles:
@@ -146,6 +150,8 @@ class SqlBundles:
                 ts=ev.ts,
                 event=ev.event,
                 fields=dict(ev.fields),
+                file=ev.str_field("file") if ev.event in _NAMES_A_FILE else None,
+                file_seq=ev.int_field("file_seq") if ev.event in _NAMES_A_FILE else None,
             )
             for ev in log.events
         )
@@ -198,7 +204,7 @@ class SqlHistories:
         segments = self._s.scalars(
             select(Segment).where(Segment.device_id == device_id).order_by(Segment.id)
         )
-        files = tuple(_received(s, names[s.bundle_id]) for s in segments)
+        files = tuple(received_file(s, names[s.bundle_id]) for s in segments)
         logs = tuple(
             ReceivedLog(
                 bundle=b.name,
@@ -222,29 +228,6 @@ class SqlHistories:
         )
 
 
-def _received(row: Segment, bundle: str) -> ReceivedFile:
-    media = None
-    if row.media_error is None and row.span_s is not None:
-        media = MediaFacts(
-            container=row.container or "",
-            creation_time=row.creation_time,
-            span_s=row.span_s,
-            declared_duration_s=row.declared_duration_s,
-            jumps=tuple(TimestampJump(a, b) for a, b in row.jumps or []),
-            video_packets=row.video_packets or 0,
-            audio_packets=row.audio_packets or 0,
-        )
-    return ReceivedFile(
-        bundle=bundle,
-        path=row.path,
-        sha256=row.sha256,
-        bytes=row.bytes,
-        listed_sha256=row.listed_sha256,
-        media=media,
-        media_error=row.media_error,
-    )
-
-
 class SqlIncidents:
     """Incidents, reconciled with each detection run."""
 
@@ -252,21 +235,39 @@ class SqlIncidents:
         self._s = session
 
     def reconcile(
-        self, device_id: str, findings: Sequence[Finding], policy: DetectionPolicy, at: datetime
+        self,
+        device_id: str,
+        findings: Sequence[Finding],
+        policy: DetectionPolicy,
+        at: datetime,
+        *,
+        within: AffectedRange | None = None,
     ) -> tuple[int, int]:
         """Upsert this device's findings by id; retract detector incidents no longer found.
 
-        Returns (new incidents, retracted incidents). A supervisor's status is never reset.
+        With `within`, only the device's incidents in that range are considered for
+        retraction (incremental detection); others are left as they are. Returns
+        (new incidents, retracted incidents). A supervisor's status is never reset.
         """
+        query = select(IncidentRow).where(IncidentRow.device_id == device_id)
+        if within is not None:
+            query = query.where(
+                or_(
+                    IncidentRow.start.between(within.start, within.end), IncidentRow.start.is_(None)
+                )
+            )
         existing = {
             row.id: row
-            for row in self._s.scalars(
-                select(IncidentRow).where(IncidentRow.device_id == device_id)
-            )
+            for row in self._s.scalars(query)
+            if within is None
+            or within.holds(IncidentKind(row.kind), row.start, row.end, row.evidence)
         }
         created = 0
         for finding in findings:
             row = existing.pop(finding.incident_id, None)
+            if row is None and within is not None:
+                # Stored before with a time outside the range (a file's line arrived later).
+                row = self._s.get(IncidentRow, finding.incident_id)
             values = {
                 "kind": finding.kind.value,
                 "severity": policy.severity_of(finding.kind).value,

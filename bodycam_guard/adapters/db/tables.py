@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -91,7 +92,11 @@ class Segment(Base):
     """A received media file, stored write-once, with the timing facts its packets show."""
 
     __tablename__ = "segments"
-    __table_args__ = (UniqueConstraint("bundle_id", "path"),)
+    __table_args__ = (
+        UniqueConstraint("bundle_id", "path"),
+        # Incremental detection finds a file by name across bundles (a late file).
+        Index("ix_segments_device_path", "device_id", "path"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     bundle_id: Mapped[int] = mapped_column(ForeignKey("bundles.id"), index=True)
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
@@ -121,6 +126,29 @@ class DeviceEventRow(Base):
     __table_args__ = (
         UniqueConstraint("bundle_id", "line"),
         Index("ix_device_events_device_seq", "device_id", "seq"),
+        # Incremental detection reads a device's log by range: time, file counter, file name,
+        # and the few time_sync lines whose offsets carry from one bundle to the next.
+        Index("ix_device_events_device_ts", "device_id", "ts"),
+        Index(
+            "ix_device_events_device_file_seq",
+            "device_id",
+            "file_seq",
+            sqlite_where=text("file_seq IS NOT NULL"),
+            postgresql_where=text("file_seq IS NOT NULL"),
+        ),
+        Index(
+            "ix_device_events_device_file",
+            "device_id",
+            "file",
+            sqlite_where=text("file IS NOT NULL"),
+            postgresql_where=text("file IS NOT NULL"),
+        ),
+        Index(
+            "ix_device_events_time_sync",
+            "device_id",
+            sqlite_where=text("event = 'time_sync'"),
+            postgresql_where=text("event = 'time_sync'"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     bundle_id: Mapped[int] = mapped_column(ForeignKey("bundles.id"))
@@ -130,13 +158,21 @@ class DeviceEventRow(Base):
     ts: Mapped[UTC]
     event: Mapped[str] = mapped_column(String(64))
     fields: Mapped[Json]
+    file: Mapped[str | None] = mapped_column(String(512))
+    """The file a `segment` or `delete` line names (copied from `fields`, to be indexed)."""
+    file_seq: Mapped[int | None] = mapped_column(BigInteger)
+    """The file counter a `segment` or `delete` line names (copied from `fields`)."""
 
 
 class IncidentRow(Base):
     """A flagged fact for a supervisor, with its review status."""
 
     __tablename__ = "incidents"
-    __table_args__ = (Index("ix_incidents_device_kind", "device_id", "kind"),)
+    __table_args__ = (
+        Index("ix_incidents_device_kind", "device_id", "kind"),
+        # Incremental detection reconciles one device's incidents over a stretch of time.
+        Index("ix_incidents_device_start", "device_id", "start"),
+    )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     severity: Mapped[str] = mapped_column(String(16))

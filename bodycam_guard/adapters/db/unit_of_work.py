@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bodycam_guard.adapters.db.account_repositories import SqlAccounts
 from bodycam_guard.adapters.db.duty_records import SqlDeviceKeys, SqlRosters
 from bodycam_guard.adapters.db.evidence_records import SqlEvidenceRecords
+from bodycam_guard.adapters.db.history_slices import SqlHistorySlices
 from bodycam_guard.adapters.db.incident_queue import SqlIncidentQueue
 from bodycam_guard.adapters.db.repositories import (
     SqlApiTokens,
@@ -26,6 +27,7 @@ class SqlUnitOfWork:
 
     bundles: SqlBundles
     histories: SqlHistories
+    slices: SqlHistorySlices
     incidents: SqlIncidents
     tokens: SqlApiTokens
     accounts: SqlAccounts
@@ -44,6 +46,7 @@ class SqlUnitOfWork:
         self.session = self._sessions()
         self.bundles = SqlBundles(self.session)
         self.histories = SqlHistories(self.session)
+        self.slices = SqlHistorySlices(self.session)
         self.incidents = SqlIncidents(self.session)
         self.tokens = SqlApiTokens(self.session)
         self.accounts = SqlAccounts(self.session)
