@@ -18,6 +18,7 @@ from bodycam_guard.adapters.log_signer import LogSigner, load_or_create
 from bodycam_guard.config import Settings
 from bodycam_guard.domain.incidents import DetectionPolicy
 from bodycam_guard.domain.media import MediaFacts
+from bodycam_guard.services.timestamp_ports import TimestampAuthority
 
 _logger = logging.getLogger(__name__)
 
@@ -46,6 +47,19 @@ class Runtime:
     clock: Callable[[], datetime]
     policy: DetectionPolicy
     signer: LogSigner
+    tsa: TimestampAuthority | None = None
+    """The RFC 3161 time-stamping authority of BODYCAM_GUARD_TSA_URL, if the deployment has one."""
+
+
+def time_stamping_authority(settings: Settings) -> TimestampAuthority | None:
+    """The TSA the settings name (nothing is contacted here), or None."""
+    if settings.tsa_url is None:
+        return None
+    # Loaded only when configured, like PyAV: deployments without a TSA never import it.
+    from bodycam_guard.adapters.timestamp_authority import Rfc3161Authority, load_roots
+
+    roots = load_roots(settings.tsa_ca_file) if settings.tsa_ca_file else None
+    return Rfc3161Authority(settings.tsa_url, timeout_s=settings.tsa_timeout_s, roots=roots)
 
 
 def bootstrap(
@@ -75,4 +89,5 @@ def bootstrap(
         clock=clock,
         policy=policy,
         signer=signer,
+        tsa=time_stamping_authority(settings),
     )

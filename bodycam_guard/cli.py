@@ -156,10 +156,12 @@ def _tokens_create(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def _checkpoint(rt: Runtime, _args: argparse.Namespace) -> int:
-    from bodycam_guard.services.publish_checkpoint import publish_checkpoint
+    from bodycam_guard.services.timestamp_checkpoints import publish_timestamped_checkpoint
 
-    # Signs a new checkpoint only if the log grew since the last one (or none exists yet).
-    sys.stdout.write(publish_checkpoint(uow=rt.uow, signer=rt.signer, clock=rt.clock).note)
+    # Signs a new checkpoint only if the log grew since the last one (or none exists yet);
+    # with BODYCAM_GUARD_TSA_URL, timestamps what has no timestamp yet (a failure is logged).
+    head = publish_timestamped_checkpoint(uow=rt.uow, signer=rt.signer, clock=rt.clock, tsa=rt.tsa)
+    sys.stdout.write(head.note)
     return 0
 
 
@@ -211,6 +213,7 @@ def _export(rt: Runtime, args: argparse.Namespace) -> int:
         blobs=rt.blobs,
         signer=rt.signer,
         clock=rt.clock,
+        tsa=rt.tsa,
     )
     print(
         f"wrote {done.bag}: {done.segments} segments, {done.device_logs} device logs, "

@@ -81,6 +81,22 @@ class Settings(BaseSettings):
     fixity_slice_files: int = Field(
         default=200, gt=0, description="How many stored blobs each fixity sweep re-hashes."
     )
+    tsa_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        description="An RFC 3161 time-stamping authority (http:// or https:// URL); when set, "
+        "every published checkpoint is timestamped by it. Default: no timestamps.",
+    )
+    tsa_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long one request to the time-stamping authority may take.",
+    )
+    tsa_ca_file: Path | None = Field(
+        default=None,
+        description="PEM certificates the time-stamping authority's certificate must chain to; "
+        "when set, each reply's signature and chain are checked too, not only its digest and nonce.",
+    )
 
     @property
     def inbox(self) -> Path:

@@ -20,7 +20,8 @@ from bodycam_guard.services.duty_registry import judge_rostered_cameras
 from bodycam_guard.services.fixity import START, FixitySlice, sweep_fixity_slice
 from bodycam_guard.services.intake import IntakeSummary, take_in
 from bodycam_guard.services.publish_checkpoint import publish_checkpoint
-from ingest.metrics import JOB_FAILURES, JOB_RUNS
+from bodycam_guard.services.timestamp_checkpoints import stamp_checkpoints
+from ingest.metrics import JOB_FAILURES, JOB_RUNS, TIMESTAMP_FAILURES
 
 _logger = logging.getLogger(__name__)
 
@@ -85,8 +86,15 @@ class FixitySweep:
 
 
 def publish_if_grown(runtime: Runtime) -> None:
-    """Sign a checkpoint when the log grew since the last one."""
+    """Sign a checkpoint when the log grew; with a TSA, timestamp those that have no timestamp yet.
+
+    Ingest signs a checkpoint after each bundle without waiting on the TSA: this job
+    timestamps it within one interval, and retries after a TSA failure (counted).
+    """
     publish_checkpoint(uow=runtime.uow, signer=runtime.signer, clock=runtime.clock)
+    if runtime.tsa is not None:
+        run = stamp_checkpoints(uow=runtime.uow, tsa=runtime.tsa, clock=runtime.clock)
+        TIMESTAMP_FAILURES.inc(run.failed)
 
 
 def _isolated(name: str, job: Any) -> Any:

@@ -13,3 +13,8 @@ JOB_RUNS = Counter(
 JOB_FAILURES = Counter(
     "bodycam_guard_job_failures", "Scheduled job runs that raised, by job.", ["job"], registry=JOBS
 )
+TIMESTAMP_FAILURES = Counter(
+    "bodycam_guard_checkpoint_timestamp_failures",
+    "Requests to the RFC 3161 time-stamping authority that gave no usable timestamp.",
+    registry=JOBS,
+)

@@ -14,8 +14,10 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from api.deps import RuntimeDep
 from api.log_schemas import ConsistencyProofPublic, InclusionProofPublic
 from bodycam_guard.domain.errors import InputError, NotFoundError
+from bodycam_guard.domain.timestamps import TIMESTAMP_REPLY_TYPE
 from bodycam_guard.services import log_reads
 from bodycam_guard.services.publish_checkpoint import latest_checkpoint
+from bodycam_guard.services.timestamp_checkpoints import checkpoint_timestamp
 
 router = APIRouter(prefix="/api/v1/log", tags=["log"])
 _IMMUTABLE = "public, max-age=31536000, immutable"
@@ -33,6 +35,18 @@ def checkpoint(runtime: RuntimeDep) -> Response:
     if latest is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no checkpoint published yet")
     return Response(latest.note, media_type="text/plain; charset=utf-8")
+
+
+@router.get("/checkpoint/timestamp", response_class=Response)
+def checkpoint_timestamp_reply(
+    runtime: RuntimeDep, size: Annotated[int | None, Query(ge=0)] = None
+) -> Response:
+    """The RFC 3161 reply (DER TimeStampResp) dating the latest checkpoint, or the one of `size`."""
+    reply = checkpoint_timestamp(uow=runtime.uow, size=size)
+    if reply is None:
+        which = "the latest checkpoint" if size is None else f"the checkpoint of size {size}"
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no timestamp of {which} (yet)")
+    return Response(reply, media_type=TIMESTAMP_REPLY_TYPE)
 
 
 @router.get("/tile/{path:path}", response_class=Response)

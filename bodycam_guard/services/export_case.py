@@ -1,7 +1,8 @@
 """Use case: export a device's footage over a stretch of time as a BagIt evidence bag.
 
 The bag's layout is docs/transparency-log.md section 7. A checkpoint is published
-first (if the log grew), so the bag's tree head covers every exported leaf; all
+first (if the log grew, and timestamped with a TSA if the deployment has one: the
+reply goes in as `checkpoint.tsr`), so the bag's tree head covers every exported leaf; all
 inclusion proofs, and the consistency proofs from every earlier published
 checkpoint, are folded from one read of the stored hashes.
 
@@ -26,8 +27,9 @@ from bodycam_guard.domain.errors import InputError
 from bodycam_guard.domain.log_records import LoggedSegment
 from bodycam_guard.domain.rfc3339 import format_rfc3339
 from bodycam_guard.domain.timeline import DeviceHistory
-from bodycam_guard.services.ports import BlobStore, Clock, LogSigner, UnitOfWork, UnitOfWorkFactory
-from bodycam_guard.services.publish_checkpoint import publish_checkpoint
+from bodycam_guard.services.ports import BlobStore, Clock, LogSigner, UnitOfWork
+from bodycam_guard.services.timestamp_checkpoints import publish_timestamped_checkpoint
+from bodycam_guard.services.timestamp_ports import TimestampAuthority, TimestampUnitOfWorkFactory
 
 _logger = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -66,17 +68,18 @@ def export_case(
     start: datetime,
     end: datetime,
     out: Path,
-    uow: UnitOfWorkFactory,
+    uow: TimestampUnitOfWorkFactory,
     blobs: BlobStore,
     signer: LogSigner,
     clock: Clock,
+    tsa: TimestampAuthority | None = None,
 ) -> ExportedBag:
     """Write the evidence bag of `device_id`'s footage overlapping [start, end] at `out`."""
     if start.tzinfo is None or end.tzinfo is None or end < start:
         raise InputError(
             f"expected aware times with from <= to, found {start!r} .. {end!r}", file="export"
         )
-    head = publish_checkpoint(uow=uow, signer=signer, clock=clock)
+    head = publish_timestamped_checkpoint(uow=uow, signer=signer, clock=clock, tsa=tsa)
     with uow() as work:
         claimed = _claimed_intervals(work.histories.load(device_id))
         segments = work.evidence.segments(device_id)
@@ -98,6 +101,9 @@ def export_case(
         payload, leaf_indexes, log_count = _payload(work, device_id, chosen, blobs)
         tags = _tags(work, head.note, head.size, leaf_indexes)
         tags[f"chain/{device_id}.json"] = _chain(segments, chosen, head.size)
+        stamp = work.timestamps.reply_for(size=head.size, note=head.note)
+        if stamp is not None:  # RFC 3161 reply over the checkpoint's exact bytes
+            tags["checkpoint.tsr"] = stamp
     info = {
         "Source-Organization": signer.name,
         "External-Identifier": f"{device_id} {format_rfc3339(start)}/{format_rfc3339(end)}",

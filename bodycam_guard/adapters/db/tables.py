@@ -229,3 +229,22 @@ class CheckpointRow(Base):
     note: Mapped[str] = mapped_column(Text)
     """The C2SP signed note, verbatim."""
     published_at: Mapped[UTC]
+
+
+class CheckpointTimestampRow(Base):
+    """One request to the time-stamping authority for a checkpoint: its checked reply, or why not.
+
+    Rows are only inserted: a checkpoint is timestamped once a row holds its `reply`.
+    """
+
+    __tablename__ = "checkpoint_timestamps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoints.id"), index=True)
+    tsa_url: Mapped[str] = mapped_column(String(2048))
+    attempted_at: Mapped[UTC]
+    reply: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """The DER TimeStampResp as received (status granted, with its token), once checked."""
+    gen_time: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """The token's genTime."""
+    error: Mapped[str | None] = mapped_column(Text)
+    """Why there is no reply (unreachable, refused, or a reply that failed a check)."""

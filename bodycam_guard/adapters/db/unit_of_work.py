@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from bodycam_guard.adapters.db.account_repositories import SqlAccounts
+from bodycam_guard.adapters.db.checkpoint_timestamps import SqlCheckpointTimestamps
 from bodycam_guard.adapters.db.duty_records import SqlDeviceKeys, SqlRosters
 from bodycam_guard.adapters.db.evidence_records import SqlEvidenceRecords
 from bodycam_guard.adapters.db.history_slices import SqlHistorySlices
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     stats: SqlStoreStats
     log: SqlTransparencyLog
     checkpoints: SqlCheckpoints
+    timestamps: SqlCheckpointTimestamps
     evidence: SqlEvidenceRecords
     device_keys: SqlDeviceKeys
     rosters: SqlRosters
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
         self.stats = SqlStoreStats(self.session)
         self.log = SqlTransparencyLog(self.session)
         self.checkpoints = SqlCheckpoints(self.session)
+        self.timestamps = SqlCheckpointTimestamps(self.session)
         self.evidence = SqlEvidenceRecords(self.session)
         self.device_keys = SqlDeviceKeys(self.session)
         self.rosters = SqlRosters(self.session)
