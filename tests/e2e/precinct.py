@@ -8,10 +8,8 @@ PASSWORD; tokens are made for every role.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from bodycam_guard.config import Settings
 from bodycam_guard.domain.accounts import Language, Role
 from bodycam_guard.services.accounts import add_unit, add_user, assign_officer, scope_token
 from bodycam_guard.services.tokens import create_token
+from tests.e2e.server import serving
 from tests.support import sample_bundle
 
 BIN = Path(sys.executable).parent
@@ -62,12 +61,6 @@ class Precinct:
     def bearer(self, name: str) -> dict[str, str]:
         """Headers authenticating as the named token."""
         return {"Authorization": f"Bearer {self.tokens[name]}"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _populate(home: Path) -> dict[str, str]:
@@ -113,41 +106,18 @@ def running_precinct(tmp: Path) -> Iterator[Precinct]:
     """Populate a home, serve it on a free loopback port, stop it afterwards."""
     home = tmp / "home"
     tokens = _populate(home)
-    env = {**os.environ, "BODYCAM_GUARD_HOME": str(home), "BODYCAM_GUARD_INBOX_POLL_S": "0.5"}
-    port = _free_port()
     log_path = tmp / "serve.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [str(BIN / "bodycam-guard"), "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+    with serving(home, log_path, inbox_poll_s="0.5") as base:
+        auditor = {"Authorization": f"Bearer {tokens['auditor']}"}
+        listed = httpx.get(f"{base}/api/v1/incidents", headers=auditor, timeout=10).json()
+        yield Precinct(
+            base=base,
+            home=home,
+            tokens=tokens,
+            p2_incidents=[i for i in listed if i["officer_id"] == "OFF-1002"],
+            p5_incidents=[i for i in listed if i["officer_id"] == "OFF-1005"],
+            log=log_path,
         )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert proc.poll() is None, log_path.read_text()
-                assert time.monotonic() < deadline, "server did not come up"
-                time.sleep(0.1)
-            auditor = {"Authorization": f"Bearer {tokens['auditor']}"}
-            listed = httpx.get(f"{base}/api/v1/incidents", headers=auditor, timeout=10).json()
-            yield Precinct(
-                base=base,
-                home=home,
-                tokens=tokens,
-                p2_incidents=[i for i in listed if i["officer_id"] == "OFF-1002"],
-                p5_incidents=[i for i in listed if i["officer_id"] == "OFF-1005"],
-                log=log_path,
-            )
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
 
 
 def web_login(base: str, username: str) -> tuple[httpx.Client, str]:

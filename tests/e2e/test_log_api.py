@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import base64
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
@@ -20,10 +14,10 @@ from bodycam_guard.bootstrap import bootstrap
 from bodycam_guard.config import Settings
 from bodycam_guard.domain import merkle
 from bodycam_guard.services.publish_checkpoint import publish_checkpoint
+from tests.e2e.server import serving
 from verifier import rfc9162
 from verifier.note import parse_verifier_key, verify_checkpoint
 
-BIN = Path(sys.executable).parent
 LEAVES = 300  # one full tile at level 0 (256) and a partial one (44)
 
 
@@ -32,12 +26,6 @@ class Server:
     base: str
     key: str
     leaves: list[bytes]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -52,31 +40,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     publish_checkpoint(uow=rt.uow, signer=rt.signer, clock=rt.clock)
     key = rt.signer.verifier_key()
     rt.engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "BODYCAM_GUARD_HOME": str(home)}
-    with (tmp / "serve.log").open("w") as log:
-        proc = subprocess.Popen(
-            [str(BIN / "bodycam-guard"), "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert proc.poll() is None, (tmp / "serve.log").read_text()
-                assert time.monotonic() < deadline, "server did not come up"
-                time.sleep(0.1)
-            yield Server(base, key, leaves)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    with serving(home, tmp / "serve.log") as base:
+        yield Server(base, key, leaves)
 
 
 def _get(server: Server, path: str, **params: int) -> httpx.Response:

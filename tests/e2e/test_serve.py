@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.server import serving
 from tests.support import sample_bundle
 
 BIN = Path(sys.executable).parent
@@ -26,12 +26,6 @@ class Server:
     home: Path
     auditor: str
     supervisor: str
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _token(env: dict[str, str], name: str, role: str) -> str:
@@ -52,35 +46,8 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
     env = {**os.environ, "BODYCAM_GUARD_HOME": str(home), "BODYCAM_GUARD_INBOX_POLL_S": "0.2"}
     auditor = _token(env, "auditor-1", "auditor")
     supervisor = _token(env, "supervisor-1", "supervisor")
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [str(BIN / "bodycam-guard"), "serve", "--port", str(port), "--workers", str(request.param)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.1)
-        # Every worker is up before the tests start; the jobs run in the parent (the inbox test).
-        while (tmp_path / "serve.log").read_text().count("Started server process") < request.param:
-            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-            time.sleep(0.1)
+    with serving(home, tmp_path / "serve.log", workers=request.param, inbox_poll_s="0.2") as base:
         yield Server(base=base, home=home, auditor=auditor, supervisor=supervisor)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
 
 
 def _drop_into_inbox(server: Server, device: str) -> Path:

@@ -11,10 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ import bagit
 import httpx
 import pytest
 
+from tests.e2e.server import free_port, serving
 from tests.local_tsa import LocalTsa, Pki, make_pki, openssl_verify, other_digest_query
 from tests.support import sample_bundle
 
@@ -61,12 +60,6 @@ def _ingest_and_export(home: Path, tsa_url: str, bag: Path) -> str:
     done = _run(home, tsa_url, "bodycam-guard", "export", "--device", DEVICE, *window, "--out", bag)
     assert done.returncode == 0, done.stdout + done.stderr
     return _run(home, tsa_url, "bodycam-guard", "log-key").stdout.strip()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -145,31 +138,8 @@ def test_a_timestamp_of_other_bytes_fails_even_resealed(stamped: Stamped) -> Non
 
 
 def test_the_api_serves_the_same_reply(stamped: Stamped) -> None:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "BODYCAM_GUARD_HOME": str(stamped.home),
-        "BODYCAM_GUARD_TSA_URL": stamped.tsa.url,
-    }
-    with (stamped.tmp / "serve.log").open("w") as log:
-        proc = subprocess.Popen(
-            [str(BIN / "bodycam-guard"), "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}/api/v1/log"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, (stamped.tmp / "serve.log").read_text()
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.1)
+    with serving(stamped.home, stamped.tmp / "serve.log", tsa_url=stamped.tsa.url) as root:
+        base = f"{root}/api/v1/log"
         served = httpx.get(f"{base}/checkpoint/timestamp", timeout=10)
         assert served.status_code == 200
         assert served.headers["content-type"] == "application/timestamp-reply"
@@ -180,15 +150,12 @@ def test_the_api_serves_the_same_reply(stamped: Stamped) -> None:
         )
         missing = httpx.get(f"{base}/checkpoint/timestamp?size={size + 1000}", timeout=10)
         assert missing.status_code == 404
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_with_the_tsa_down_the_export_succeeds_without_a_timestamp(
     tmp_path: Path, stamped: Stamped
 ) -> None:
-    down = f"http://127.0.0.1:{_free_port()}/tsa"
+    down = f"http://127.0.0.1:{free_port()}/tsa"
     key = _ingest_and_export(tmp_path / "home", down, tmp_path / "bag")
     assert not (tmp_path / "bag" / "bodycam-guard" / "checkpoint.tsr").exists()
     verify = ("bodycam-verify", tmp_path / "bag", "--log-key", key)
