@@ -19,6 +19,7 @@ is printed first, because other work on the machine shows in every figure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import socket
@@ -146,6 +147,18 @@ def _wait_until_serving(base: str, log: Path, workers: int) -> None:
     raise RuntimeError(f"the server did not come up; its log:\n{log.read_text()}")
 
 
+def _wait_until_drained(base: str) -> None:
+    """Wait (up to 30 s) until the server answers at once: a backlog must not spill into the next run."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        with contextlib.suppress(httpx.TransportError):
+            httpx.get(f"{base}/healthz", timeout=5)
+        if time.perf_counter() - started < 0.05:
+            return
+        time.sleep(0.5)
+
+
 def _row(name: str, rate: float, run: Run, server_cpu_s: float) -> str:
     # A failed request ranks above every answer (+inf), as if it never came back.
     ms = [x * 1000 for x in run.latencies_s] + [float("inf")] * run.failed or [float("nan")]
@@ -204,12 +217,13 @@ def main() -> int:
                 headers = {"Authorization": f"Bearer {tokens[who]}"}
                 request = http_get("/api/v1/incidents", params, headers, port)
                 run_open_loop(request, port, rate=50, seconds=1)  # warm up
+                _wait_until_drained(base)
                 for rate in rates:
                     before = _cpu_ticks(server.pid)
                     run = run_open_loop(request, port, rate=rate, seconds=args.seconds)
                     cpu_s = (_cpu_ticks(server.pid) - before) / os.sysconf("SC_CLK_TCK")
                     print(_row(name, rate, run, cpu_s), flush=True)
-                    time.sleep(1)  # let a backlog drain before the next rate
+                    _wait_until_drained(base)
             print(f"load average {os.getloadavg()[0]:.2f} after the runs")
         finally:
             server.terminate()
