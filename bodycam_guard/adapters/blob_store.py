@@ -15,6 +15,7 @@ import logging
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from typing import BinaryIO
 
 _logger = logging.getLogger(__name__)
 _CHUNK = 1 << 20
+ABANDONED_AFTER_S = 15 * 60
+"""A half-written blob untouched this long was left by a crash, not by a copy in progress."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +54,20 @@ class LocalBlobStore:
         """Open a stored blob for reading."""
         return self.path_of(sha256).open("rb")
 
-    def sweep_incoming(self) -> int:
-        """Remove temporary files left by a crash mid-copy; returns how many were removed."""
+    def sweep_incoming(self, *, older_than_s: float = ABANDONED_AFTER_S) -> int:
+        """Remove temporary files left by a crash mid-copy; returns how many were removed.
+
+        Only files untouched for `older_than_s` go: a copy in progress (another
+        process ingesting right now) writes continuously, so its file is never that old.
+        """
         if not self._incoming.is_dir():
             return 0
+        cutoff = time.time() - older_than_s
         removed = 0
         for leftover in self._incoming.iterdir():
-            leftover.unlink()
-            removed += 1
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink(missing_ok=True)
+                removed += 1
         if removed:
             _logger.warning(
                 "removed %d half-written blob(s) left by an interrupted ingest", removed
