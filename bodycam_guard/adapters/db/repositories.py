@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bodycam_guard.adapters.db.duty_records import RosteredDutyRow
 from bodycam_guard.adapters.db.history_slices import received_file
+from bodycam_guard.adapters.db.incident_queue import SqlIncidentQueue
 from bodycam_guard.adapters.db.tables import (
     ApiToken,
     Bundle,
@@ -30,7 +31,6 @@ from bodycam_guard.domain.incidents import (
     IncidentFilter,
     IncidentKind,
     IncidentStatus,
-    Severity,
 )
 from bodycam_guard.domain.manifest import Manifest
 from bodycam_guard.domain.roster import RosteredDuty
@@ -333,42 +333,12 @@ class SqlIncidents:
 
     def list(self, wanted: IncidentFilter) -> list[Incident]:
         """Incidents matching the filter, newest first; retracted ones are left out."""
-        query = select(IncidentRow).where(IncidentRow.retracted.is_(False))
-        if wanted.device_id is not None:
-            query = query.where(IncidentRow.device_id == wanted.device_id)
-        if wanted.officer_id is not None:
-            query = query.where(IncidentRow.officer_id == wanted.officer_id)
-        if wanted.kind is not None:
-            query = query.where(IncidentRow.kind == wanted.kind.value)
-        if wanted.status is not None:
-            query = query.where(IncidentRow.status == wanted.status.value)
-        if wanted.start_after is not None:
-            query = query.where(IncidentRow.end >= wanted.start_after)
-        if wanted.end_before is not None:
-            query = query.where(IncidentRow.start <= wanted.end_before)
-        query = query.order_by(IncidentRow.start.desc(), IncidentRow.id).offset(wanted.offset)
-        if wanted.limit is not None:
-            query = query.limit(wanted.limit)
-        return [_incident(row) for row in self._s.scalars(query)]
+        # The queue's statements are the one implementation of incident filtering.
+        return SqlIncidentQueue(self._s).matching(wanted, None)
 
     def get(self, incident_id: str) -> Incident | None:
         """One incident by id, or None."""
-        row = self._s.get(IncidentRow, incident_id)
-        return _incident(row) if row is not None and not row.retracted else None
-
-
-def _incident(row: IncidentRow) -> Incident:
-    return Incident(
-        id=row.id,
-        kind=IncidentKind(row.kind),
-        severity=Severity(row.severity),
-        device_id=row.device_id,
-        officer_id=row.officer_id,
-        start=row.start,
-        end=row.end,
-        status=IncidentStatus(row.status),
-        evidence=row.evidence,
-    )
+        return SqlIncidentQueue(self._s).get(incident_id, None)
 
 
 class SqlApiTokens:
