@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bodycam_guard.adapters.db.tables import Base, Device
+from bodycam_guard.adapters.db.tables import Base, Device, ensure_known
 from bodycam_guard.domain.roster import RosteredDuty
 
 
@@ -42,8 +42,7 @@ class SqlDeviceKeys:
 
     def register(self, device_id: str, public_key: bytes, at: datetime) -> bool:
         """Register or replace a device's key; True when it is the device's first key."""
-        if self._s.get(Device, device_id) is None:
-            self._s.add(Device(id=device_id, first_seen_at=at))
+        ensure_known(self._s, Device, device_id, at)
         row = self._s.get(DeviceKeyRow, device_id)
         if row is None:
             self._s.add(
@@ -70,8 +69,7 @@ class SqlRosters:
         """Store duties not stored yet (same officer and start); returns how many were new."""
         new = 0
         for device_id in sorted({d.device_id for d in duties}):
-            if self._s.get(Device, device_id) is None:
-                self._s.add(Device(id=device_id, first_seen_at=at))
+            ensure_known(self._s, Device, device_id, at)
         for duty in duties:
             exists = self._s.scalar(
                 select(RosteredDutyRow.id).where(

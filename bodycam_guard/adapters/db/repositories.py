@@ -20,6 +20,7 @@ from bodycam_guard.adapters.db.tables import (
     Officer,
     Segment,
     Station,
+    ensure_known,
 )
 from bodycam_guard.domain.detection_range import AffectedRange
 from bodycam_guard.domain.device_log import DeviceEvent, DeviceLog
@@ -73,11 +74,6 @@ class SqlBundles:
         found = self._s.scalar(select(Bundle.id).where(Bundle.manifest_sha256 == manifest_sha256))
         return found is not None
 
-    def _ensure(self, model: type[Device | Officer | Station], key: str, at: datetime) -> None:
-        if self._s.get(model, key) is None:
-            self._s.add(model(id=key, first_seen_at=at))
-            self._s.flush()
-
     def add(
         self,
         *,
@@ -93,11 +89,11 @@ class SqlBundles:
         at: datetime,
     ) -> None:
         """Record a stored bundle with its files and every log line."""
-        self._ensure(Device, manifest.device_id, at)
-        self._ensure(Station, manifest.station_id, at)
+        ensure_known(self._s, Device, manifest.device_id, at)
+        ensure_known(self._s, Station, manifest.station_id, at)
         for ev in log.events:
             if ev.event == "undock" and (officer := ev.str_field("officer_id")):
-                self._ensure(Officer, officer, at)
+                ensure_known(self._s, Officer, officer, at)
         bundle = Bundle(
             name=name,
             device_id=manifest.device_id,

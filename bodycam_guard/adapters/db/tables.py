@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from bodycam_guard.adapters.db.types import UTCDateTime
 
@@ -57,6 +57,15 @@ class Station(Base):
     __tablename__ = "stations"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     first_seen_at: Mapped[UTC]
+
+
+def ensure_known(
+    session: Session, model: type[Device | Officer | Station], key: str, at: datetime
+) -> None:
+    """Record a device, officer or station the first time it is seen; later sightings change nothing."""
+    if session.get(model, key) is None:
+        session.add(model(id=key, first_seen_at=at))
+        session.flush()
 
 
 class Bundle(Base):
