@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from bodycam_guard.adapters.db.engine import make_engine, migrate
+from bodycam_guard.domain.device_log import epoch_us
+from bodycam_guard.domain.rfc3339 import parse_rfc3339
 
 SEED = 20261124
 CAMERAS = int(os.environ.get("BODYCAM_BENCH_CAMERAS", "1000"))
@@ -179,7 +181,7 @@ def _insert_shift(cursor: Any, device: str, day: int, shift: Shift) -> None:
     bundle_id = cursor.lastrowid
     cursor.executemany(
         "INSERT INTO device_events (bundle_id, device_id, line, seq, ts, event, fields, file,"
-        " file_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " file_seq, start_us, end_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         _event_rows(bundle_id, device, shift),
     )
     cursor.executemany(
@@ -215,4 +217,6 @@ def _event_rows(bundle_id: int, device: str, shift: Shift) -> Iterator[tuple[Any
             json.dumps(fields),
             fields["file"] if named else None,
             fields["file_seq"] if named else None,
+            epoch_us(parse_rfc3339(fields["start"])) if event == "segment" else None,
+            epoch_us(parse_rfc3339(fields["end"])) if event == "segment" else None,
         )

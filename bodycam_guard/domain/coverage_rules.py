@@ -58,15 +58,20 @@ def coverage_gaps(
     covered: Sequence[tuple[datetime, datetime]],
     *,
     tolerance_s: float,
+    routine: tuple[Seconds, Seconds] | None = None,
 ) -> list[Finding]:
-    """Every uncovered stretch of duty longer than the tolerance, classified by the event it begins with."""
+    """Every uncovered stretch of duty longer than the tolerance, classified by the event it begins with.
+
+    `routine` is more coverage, as (start, end) seconds: that of routine segments.
+    """
     if not windows:
         return []
+    more_start, more_end = routine if routine is not None else (_seconds([]), _seconds([]))
     gaps = uncovered(
         _seconds([w.start for w in windows]),
         _seconds([w.end for w in windows]),
-        _seconds([c[0] for c in covered]),
-        _seconds([c[1] for c in covered]),
+        np.concatenate((_seconds([c[0] for c in covered]), more_start)),
+        np.concatenate((_seconds([c[1] for c in covered]), more_end)),
         tolerance_s=tolerance_s,
     )
     stops = sorted(

@@ -9,6 +9,7 @@ from bodycam_guard.domain.duty_rules import duties_without_camera, late_uploads
 from bodycam_guard.domain.footage_rules import judge_footage
 from bodycam_guard.domain.incidents import DetectionPolicy, Finding
 from bodycam_guard.domain.log_rules import bad_signatures, clock_skews, log_gaps
+from bodycam_guard.domain.routine_footage import Elided
 from bodycam_guard.domain.timeline import DeviceHistory, duty_windows, segment_records
 
 
@@ -26,11 +27,12 @@ def detect(history: DeviceHistory, policy: DetectionPolicy, *, now: datetime) ->
             history.events,
             [*footage.covered, *footage.accounted],
             tolerance_s=policy.tolerance_s,
+            routine=history.routine.covered(history.events),
         ),
         *muted_stretches(
             history.device_id, windows, history.events, tolerance_s=policy.tolerance_s
         ),
-        *log_gaps(history.device_id, history.events, windows),
+        *log_gaps(history.device_id, history.events, windows, routine=Elided(history.routine.seq)),
         *bad_signatures(history.device_id, history.logs, history.events, windows),
         *duties_without_camera(
             history.roster, {history.device_id: windows}, grace_s=policy.max_shift_s, now=now

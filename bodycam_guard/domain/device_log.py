@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bodycam_guard.domain.errors import InputError
@@ -45,6 +45,15 @@ EVENT_FIELDS: Mapping[str, Mapping[str, str]] = {
     "sleep": {"state": "str"},
     "mute": {"state": "str"},
 }
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def epoch_us(moment: datetime) -> int:
+    """An aware time as whole microseconds since the Unix epoch (exact: datetimes hold microseconds)."""
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Protocol
 
 from bodycam_guard.domain.incidents import Finding, IncidentKind
+from bodycam_guard.domain.routine_footage import Elided
 from bodycam_guard.domain.timeline import (
     DeviceHistory,
     DutyWindow,
@@ -113,7 +114,9 @@ def judge_footage(
 
     for logged in deletes:
         _judge_delete(logged, received, by_seq, verdict, add)
-    _judge_counter(segments, deletes, received, verdict, add)
+    _judge_counter(
+        segments, deletes, received, verdict, add, routine=Elided(history.routine.file_seq)
+    )
     _judge_hashes(history, received, segments, add)
     _place_unnamed(history, segments, verdict)
     return verdict
@@ -202,13 +205,15 @@ def _judge_counter(
     received: Mapping[str, ReceivedFile],
     verdict: FootageVerdict,
     add: _Add,
+    *,
+    routine: Elided,
 ) -> None:
     named = {s.file_seq: s for s in segments}
     seqs = sorted(
         set(named) | {s for e in deletes if (s := e.event.int_field("file_seq")) is not None}
     )
     for before, after in pairwise(seqs):
-        if after - before <= 1:
+        if after - before <= 1 or routine.fill(before, after):
             continue
         prev, nxt = named.get(before), named.get(after)
         start = _footage_end(prev, received) if prev else None

@@ -6,18 +6,26 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from bodycam_guard.domain.incidents import Finding, IncidentKind
+from bodycam_guard.domain.routine_footage import Elided
 from bodycam_guard.domain.timeline import DutyWindow, LoggedEvent, ReceivedLog, officer_by_log
 
 
 def log_gaps(
-    device_id: str, events: Sequence[LoggedEvent], windows: Sequence[DutyWindow]
+    device_id: str,
+    events: Sequence[LoggedEvent],
+    windows: Sequence[DutyWindow],
+    *,
+    routine: Elided | None = None,
 ) -> list[Finding]:
-    """Every skip in the device's event counter, and every step backwards between lines of one log."""
+    """Every skip in the device's event counter, and every step backwards between lines of one log.
+
+    `routine` holds the counters of routine segment lines left out of `events`.
+    """
     findings = []
     by_seq = sorted(events, key=lambda e: e.event.seq)
     for before, after in pairwise(by_seq):
         a, b = before.event.seq, after.event.seq
-        if b - a > 1:
+        if b - a > 1 and not (routine and routine.fill(a, b)):
             findings.append(
                 Finding(
                     kind=IncidentKind.LOG_GAP,

@@ -8,12 +8,13 @@ is 0. Duty runs from `undock` to the next `dock`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bodycam_guard.domain.device_log import DeviceEvent
 from bodycam_guard.domain.media import MediaFacts
 from bodycam_guard.domain.roster import RosteredDuty
+from bodycam_guard.domain.routine_footage import RoutineSegments
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,8 @@ class DeviceHistory:
     logs: tuple[ReceivedLog, ...] = ()
     roster: tuple[RosteredDuty, ...] = ()
     """Rostered duties with this camera."""
+    routine: RoutineSegments = field(default_factory=RoutineSegments.none)
+    """Routine segments read as columns: their lines are not in `events`, their files not in `files`."""
 
 
 def place_events(

@@ -9,12 +9,15 @@ can change and falls back to this when it cannot bound that.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from bodycam_guard.domain.detector import detect
 from bodycam_guard.domain.incidents import DetectionPolicy
+from bodycam_guard.domain.routine_footage import routine_mask
+from bodycam_guard.domain.timeline import DeviceHistory
 from bodycam_guard.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 _logger = logging.getLogger(__name__)
@@ -62,13 +65,22 @@ def run_full_detection(
     note: str | None = None,
 ) -> DetectionReport:
     """Full detection inside an open unit of work (the caller commits)."""
-    history = work.histories.load(device_id)
+    (history,) = read_histories(work, [device_id], policy=policy).values()
     findings = detect(history, policy, now=now)
     new, retracted = work.incidents.reconcile(device_id, findings, policy, now)
     work.bundles.mark_detected(device_id)
     return DetectionReport(
         device_id=device_id, findings=len(findings), new=new, retracted=retracted, note=note
     )
+
+
+def read_histories(
+    work: UnitOfWork, devices: Sequence[str], *, policy: DetectionPolicy
+) -> dict[str, DeviceHistory]:
+    """Whole histories of these devices, routine segments read as columns (`domain.routine_footage`)."""
+    region = work.regions.segment_facts(devices)
+    routine = routine_mask(region.facts, tolerance_s=policy.tolerance_s)
+    return work.regions.histories(region, routine)
 
 
 def log_report(report: DetectionReport) -> None:

@@ -23,6 +23,7 @@ from bodycam_guard.domain.log_records import (
 from bodycam_guard.domain.manifest import Manifest
 from bodycam_guard.domain.media import MediaFacts
 from bodycam_guard.domain.roster import RosteredDuty
+from bodycam_guard.domain.routine_footage import Flags, RegionFacts
 from bodycam_guard.domain.timeline import DeviceHistory, ReceivedFile
 
 
@@ -76,6 +77,14 @@ class Histories(Protocol):
 
     def load(self, device_id: str) -> DeviceHistory: ...
     def devices(self) -> list[str]: ...
+
+
+class RegionReads(Protocol):
+    """Many devices' histories at once: routine segments as columns, the rest as objects."""
+
+    def devices(self) -> list[str]: ...
+    def segment_facts(self, devices: Sequence[str]) -> RegionFacts: ...
+    def histories(self, region: RegionFacts, routine: Flags) -> dict[str, DeviceHistory]: ...
 
 
 class HistorySlices(Protocol):
@@ -218,6 +227,8 @@ class UnitOfWork(Protocol):
     def histories(self) -> Histories: ...
     @property
     def slices(self) -> HistorySlices: ...
+    @property
+    def regions(self) -> RegionReads: ...
     @property
     def incidents(self) -> Incidents: ...
     @property

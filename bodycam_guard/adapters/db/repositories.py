@@ -23,7 +23,7 @@ from bodycam_guard.adapters.db.tables import (
     ensure_known,
 )
 from bodycam_guard.domain.detection_range import AffectedRange
-from bodycam_guard.domain.device_log import DeviceEvent, DeviceLog
+from bodycam_guard.domain.device_log import DeviceEvent, DeviceLog, epoch_us
 from bodycam_guard.domain.errors import DuplicateNameError
 from bodycam_guard.domain.incidents import (
     DetectionPolicy,
@@ -148,6 +148,8 @@ class SqlBundles:
                 fields=dict(ev.fields),
                 file=ev.str_field("file") if ev.event in _NAMES_A_FILE else None,
                 file_seq=ev.int_field("file_seq") if ev.event in _NAMES_A_FILE else None,
+                start_us=_segment_time(ev, "start"),
+                end_us=_segment_time(ev, "end"),
             )
             for ev in log.events
         )
@@ -353,3 +355,11 @@ class SqlApiTokens:
     def role_for(self, token_sha256: str) -> str | None:
         """The role of the token with this hash, or None."""
         return self._s.scalar(select(ApiToken.role).where(ApiToken.token_sha256 == token_sha256))
+
+
+def _segment_time(event: DeviceEvent, name: str) -> int | None:
+    """A `segment` line's start or end as microseconds since the epoch, copied out to be read column-wise."""
+    if event.event != "segment":
+        return None
+    moment = event.time_field(name)
+    return epoch_us(moment) if moment is not None else None

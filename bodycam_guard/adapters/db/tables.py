@@ -171,6 +171,10 @@ class DeviceEventRow(Base):
     """The file a `segment` or `delete` line names (copied from `fields`, to be indexed)."""
     file_seq: Mapped[int | None] = mapped_column(BigInteger)
     """The file counter a `segment` or `delete` line names (copied from `fields`)."""
+    start_us: Mapped[int | None] = mapped_column(BigInteger)
+    """A `segment` line's `start`: device clock, microseconds since the Unix epoch."""
+    end_us: Mapped[int | None] = mapped_column(BigInteger)
+    """A `segment` line's `end`, likewise."""
 
 
 class IncidentRow(Base):

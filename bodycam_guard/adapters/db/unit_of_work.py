@@ -13,6 +13,7 @@ from bodycam_guard.adapters.db.duty_records import SqlDeviceKeys, SqlRosters
 from bodycam_guard.adapters.db.evidence_records import SqlEvidenceRecords
 from bodycam_guard.adapters.db.history_slices import SqlHistorySlices
 from bodycam_guard.adapters.db.incident_queue import SqlIncidentQueue
+from bodycam_guard.adapters.db.region_reads import SqlRegionReads
 from bodycam_guard.adapters.db.repositories import (
     SqlApiTokens,
     SqlBundles,
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
     bundles: SqlBundles
     histories: SqlHistories
     slices: SqlHistorySlices
+    regions: SqlRegionReads
     incidents: SqlIncidents
     tokens: SqlApiTokens
     accounts: SqlAccounts
@@ -49,6 +51,7 @@ class SqlUnitOfWork:
         self.bundles = SqlBundles(self.session)
         self.histories = SqlHistories(self.session)
         self.slices = SqlHistorySlices(self.session)
+        self.regions = SqlRegionReads(self.session)
         self.incidents = SqlIncidents(self.session)
         self.tokens = SqlApiTokens(self.session)
         self.accounts = SqlAccounts(self.session)
