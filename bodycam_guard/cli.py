@@ -155,6 +155,33 @@ def _tokens_create(rt: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
+def _detect(rt: Runtime, args: argparse.Namespace) -> int:
+    from bodycam_guard.services.detect_region import redetect_region
+
+    live = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if live:
+            sys.stderr.write(f"\r\x1b[K{done:,}/{total:,} devices re-detected")
+            sys.stderr.flush()
+
+    report = redetect_region(
+        uow=rt.uow,
+        policy=rt.policy,
+        clock=rt.clock,
+        devices=sorted(set(args.device)) if args.device else None,
+        progress=progress,
+    )
+    if live:
+        sys.stderr.write("\r\x1b[K")
+    print(
+        f"{report.devices:,} devices, {report.segments:,} segments "
+        f"({report.routine:,} routine): {report.findings:,} incidents, {report.new:,} new, "
+        f"{report.retracted:,} retracted, in {report.seconds:.1f} s"
+    )
+    return 0
+
+
 def _checkpoint(rt: Runtime, _args: argparse.Namespace) -> int:
     from bodycam_guard.services.timestamp_checkpoints import publish_timestamped_checkpoint
 
@@ -285,6 +312,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="a bundle folder, or an inbox folder holding bundles",
     )
     ingest.set_defaults(handler=_ingest)
+
+    detect = commands.add_parser(
+        "detect",
+        help="re-detect stored histories (after a policy change): every device, or those named",
+        description="Judge every stored device's whole history again with the current policy and "
+        "reconcile its incidents (reviews are kept). Safe to interrupt and run again.",
+    )
+    detect.add_argument(
+        "--device", action="append", metavar="ID", help="only this device (repeatable)"
+    )
+    detect.set_defaults(handler=_detect)
 
     incidents = commands.add_parser("incidents", help="list incidents")
     incidents.add_argument(

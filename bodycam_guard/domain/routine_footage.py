@@ -189,4 +189,10 @@ class RegionFacts:
     bundle_id: Ints
     line: Ints
     file_id: Ints
-    """Row of its stored file, -1 when none."""
+    """Row of its stored file, -1 when none (one of them when stored twice)."""
+    stored_files: Ints
+    """Per device (by code), how many files it has stored: more than its lines name means unnamed files."""
+    joined_line: Ints
+    """Every (line, stored file) pair that share a name, as two columns: ..."""
+    joined_file: Ints
+    """... a line and a file stored twice appear once per copy."""

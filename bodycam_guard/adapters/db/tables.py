@@ -152,6 +152,17 @@ class DeviceEventRow(Base):
             sqlite_where=text("file IS NOT NULL"),
             postgresql_where=text("file IS NOT NULL"),
         ),
+        # Re-detection reads every line but the segment lines: a few per shift.
+        Index(
+            "ix_device_events_other_lines",
+            "device_id",
+            "bundle_id",
+            "line",
+            "seq",
+            "event",
+            sqlite_where=text("event <> 'segment'"),
+            postgresql_where=text("event <> 'segment'"),
+        ),
         Index(
             "ix_device_events_time_sync",
             "device_id",

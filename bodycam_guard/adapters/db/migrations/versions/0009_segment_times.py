@@ -3,6 +3,8 @@
 A `segment` line's `start` and `end` (device clock, RFC 3339 in `fields`) are copied
 out as microseconds since the Unix epoch (backfilled here with the same parser ingest
 uses), so re-detection of a whole region reads them as numbers, not as text to parse.
+The lines that are not `segment` lines (a few per shift) get a covering index of their
+own: re-detection reads them all, and would otherwise scan every segment line too.
 
 Revision ID: 0009
 Revises: 0008
@@ -33,6 +35,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("start_us", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("end_us", sa.BigInteger(), nullable=True))
     _backfill_times()
+    with op.batch_alter_table("device_events", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_device_events_other_lines",
+            ["device_id", "bundle_id", "line", "seq", "event"],
+            unique=False,
+            sqlite_where=sa.text("event <> 'segment'"),
+            postgresql_where=sa.text("event <> 'segment'"),
+        )
 
 
 def _backfill_times() -> None:
@@ -78,5 +88,6 @@ def _times(row_id: int, fields: Any) -> dict[str, Any]:
 def downgrade() -> None:
     """Revert this revision."""
     with op.batch_alter_table("device_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_device_events_other_lines")
         batch_op.drop_column("end_us")
         batch_op.drop_column("start_us")

@@ -1,0 +1,77 @@
+"""Use case: re-detect a region: every stored device's whole history judged again.
+
+After a change of policy (tolerance, thresholds) or of the detector itself, an admin
+re-runs detection over everything the region holds. Devices are taken in batches,
+each in its own transaction: its segment facts are read as columns for the whole
+batch, routine segments stay columns (`domain.routine_footage`), the rest of each
+history is read as objects, and each device's incidents are reconciled as full
+detection does. A crash loses at most the batch in progress, and running again
+gives the same incidents (reconciliation is idempotent).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bodycam_guard.domain.detector import detect
+from bodycam_guard.domain.incidents import DetectionPolicy
+from bodycam_guard.domain.routine_footage import routine_mask
+from bodycam_guard.services.ports import Clock, UnitOfWorkFactory
+
+BATCH_DEVICES = 32
+"""Devices read and judged together: enough to amortise each query, few enough to bound memory."""
+
+Progress = Callable[[int, int], None]
+"""Called after each batch with (devices done, devices in all)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RegionReport:
+    """What one re-detection of a region found and changed."""
+
+    devices: int
+    segments: int
+    routine: int
+    """Segments read as columns only."""
+    findings: int
+    new: int
+    retracted: int
+    seconds: float
+
+
+def redetect_region(
+    *,
+    uow: UnitOfWorkFactory,
+    policy: DetectionPolicy,
+    clock: Clock,
+    devices: Sequence[str] | None = None,
+    batch: int = BATCH_DEVICES,
+    progress: Progress | None = None,
+) -> RegionReport:
+    """Re-detect these devices (every stored device when None), reconciling all their incidents."""
+    began = time.perf_counter()
+    if devices is None:
+        with uow() as work:
+            devices = work.regions.devices()
+    totals = dict.fromkeys(("segments", "routine", "findings", "new", "retracted"), 0)
+    for first in range(0, len(devices), batch):
+        chosen = devices[first : first + batch]
+        with uow() as work:
+            now = clock()
+            region = work.regions.segment_facts(chosen)
+            routine = routine_mask(region.facts, tolerance_s=policy.tolerance_s)
+            totals["segments"] += len(region.line_id)
+            totals["routine"] += int(routine.sum())
+            for device_id, history in work.regions.histories(region, routine).items():
+                findings = detect(history, policy, now=now)
+                new, retracted = work.incidents.reconcile(device_id, findings, policy, now)
+                work.bundles.mark_detected(device_id)
+                totals["findings"] += len(findings)
+                totals["new"] += new
+                totals["retracted"] += retracted
+            work.commit()
+        if progress is not None:
+            progress(min(first + batch, len(devices)), len(devices))
+    return RegionReport(devices=len(devices), seconds=time.perf_counter() - began, **totals)
