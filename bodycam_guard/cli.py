@@ -174,8 +174,9 @@ def _detect(rt: Runtime, args: argparse.Namespace) -> int:
     )
     if live:
         sys.stderr.write("\r\x1b[K")
+    devices = "device" if report.devices == 1 else "devices"
     print(
-        f"{report.devices:,} devices, {report.segments:,} segments "
+        f"{report.devices:,} {devices}, {report.segments:,} segments "
         f"({report.routine:,} routine): {report.findings:,} incidents, {report.new:,} new, "
         f"{report.retracted:,} retracted, in {report.seconds:.1f} s"
     )

@@ -71,7 +71,7 @@ def test_a_folder_without_bundles_is_an_error(tmp_path: Path) -> None:
 def test_help_lists_every_command(tmp_path: Path) -> None:
     done = _run(tmp_path / "home", "--help")
     assert done.returncode == 0
-    for command in ("ingest", "incidents", "tokens", "serve", "ingest-daemon"):
+    for command in ("ingest", "detect", "incidents", "tokens", "serve", "ingest-daemon"):
         assert command in done.stdout
 
 
@@ -89,3 +89,19 @@ def test_acceptance_check_of_the_stable_interfaces(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "FAIL" not in done.stdout
+
+
+def test_detect_re_judges_the_stored_region_and_changes_nothing_when_nothing_changed(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    assert _run(home, "ingest", SAMPLES).returncode == 0
+    before = json.loads(_run(home, "incidents", "--json").stdout)
+    done = _run(home, "detect")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("17 devices, ")
+    assert " 0 new, 0 retracted, in " in done.stdout
+    assert json.loads(_run(home, "incidents", "--json").stdout) == before
+    one = _run(home, "detect", "--device", "KZ-AST-0002")
+    assert one.returncode == 0
+    assert one.stdout.startswith("1 device, ")

@@ -1,0 +1,128 @@
+"""Re-detecting a region reads routine segments as columns and finds exactly what whole histories show.
+
+The reference is the detector run over each device's whole history read as objects
+(`histories.load`: every line and file). Seeded synthetic cameras carry every fault
+incremental detection must get right (synthetic_device), so many of their segments are
+not routine and the two readings meet on both kinds of segment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from bodycam_guard.adapters.db.engine import make_engine, migrate, session_factory
+from bodycam_guard.adapters.db.unit_of_work import SqlUnitOfWork
+from bodycam_guard.domain.detector import detect
+from bodycam_guard.domain.incidents import DetectionPolicy, Finding, IncidentFilter
+from bodycam_guard.domain.routine_footage import routine_mask
+from bodycam_guard.services.detect import detect_device
+from bodycam_guard.services.detect_region import redetect_region
+from bodycam_guard.services.ports import UnitOfWorkFactory
+from tests.integration.synthetic_device import NOW, store_bundle, synthetic_device
+
+POLICY = DetectionPolicy()
+DEVICES = [f"KZ-RGN-{seed:03d}" for seed in range(40)]
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UnitOfWorkFactory]:
+    """A store holding forty synthetic cameras' bundles, not yet detected."""
+    folder: Path = tmp_path_factory.mktemp("region")
+    engine = make_engine(f"sqlite:///{folder / 'region.sqlite'}")
+    migrate(engine)
+    uow = partial(SqlUnitOfWork, session_factory(engine))
+    for seed, device in enumerate(DEVICES):
+        bundles, _ = synthetic_device(seed, device)
+        for bundle in bundles:
+            store_bundle(uow, device, bundle)
+    yield uow
+    engine.dispose()
+
+
+def _by_id(findings: list[Finding]) -> dict[str, Finding]:
+    return {f.incident_id: f for f in findings}
+
+
+def test_routine_columns_give_the_findings_of_whole_histories(region: UnitOfWorkFactory) -> None:
+    with region() as work:
+        facts = work.regions.segment_facts(DEVICES)
+        routine = routine_mask(facts.facts, tolerance_s=POLICY.tolerance_s)
+        histories = work.regions.histories(facts, routine)
+        for device in DEVICES:
+            whole = detect(work.histories.load(device), POLICY, now=NOW)
+            assert _by_id(detect(histories[device], POLICY, now=NOW)) == _by_id(whole), device
+            assert whole, device
+    # Both readings were exercised: most segments routine, hundreds not.
+    assert 0.3 * len(routine) < routine.sum() < 0.7 * len(routine)
+
+
+def test_a_routine_segment_leaves_the_objects_read(region: UnitOfWorkFactory) -> None:
+    with region() as work:
+        facts = work.regions.segment_facts(DEVICES[:1])
+        routine = routine_mask(facts.facts, tolerance_s=POLICY.tolerance_s)
+        (history,) = work.regions.histories(facts, routine).values()
+        whole = work.histories.load(DEVICES[0])
+    assert routine.sum() > 0
+    segment_lines = sum(1 for e in history.events if e.event.event == "segment")
+    assert segment_lines + len(history.routine) == sum(
+        1 for e in whole.events if e.event.event == "segment"
+    )
+    assert len(history.files) + len(history.routine) == len(whole.files)
+
+
+def _incidents(uow: UnitOfWorkFactory) -> dict[str, tuple[object, ...]]:
+    with uow() as work:
+        found = work.incidents.list(IncidentFilter())
+    return {i.id: (i.kind, i.severity, i.officer_id, i.start, i.end, i.evidence) for i in found}
+
+
+def test_redetecting_the_region_matches_full_detection_and_is_idempotent(
+    region: UnitOfWorkFactory, tmp_path: Path
+) -> None:
+    done: list[tuple[int, int]] = []
+    first = redetect_region(
+        uow=region,
+        policy=POLICY,
+        clock=lambda: NOW,
+        batch=16,
+        progress=lambda d, t: done.append((d, t)),
+    )
+    assert done == [(16, 40), (32, 40), (40, 40)]
+    assert first.devices == 40
+    assert first.new == first.findings > 0
+    stored = _incidents(region)
+    # Full detection device by device, in a store of its own, finds the same incidents.
+    other = make_engine(f"sqlite:///{tmp_path / 'each.sqlite'}")
+    migrate(other)
+    each = partial(SqlUnitOfWork, session_factory(other))
+    for seed, device in enumerate(DEVICES):
+        for bundle in synthetic_device(seed, device)[0]:
+            store_bundle(each, device, bundle)
+        detect_device(device, uow=each, policy=POLICY, clock=lambda: NOW)
+    assert _incidents(each) == stored
+    other.dispose()
+    again = redetect_region(uow=region, policy=POLICY, clock=lambda: NOW)
+    assert (again.new, again.retracted, again.findings) == (0, 0, first.findings)
+    assert _incidents(region) == stored
+
+
+def test_a_looser_tolerance_retracts_what_it_no_longer_flags(region: UnitOfWorkFactory) -> None:
+    redetect_region(uow=region, policy=POLICY, clock=lambda: NOW)
+    before = _incidents(region)
+    loose = replace(POLICY, tolerance_s=120.0)
+    report = redetect_region(uow=region, policy=loose, clock=lambda: NOW, devices=DEVICES[:10])
+    after = _incidents(region)
+    assert report.retracted > 0
+    assert set(after) < set(before)
+    for device in DEVICES[:10]:
+        with region() as work:
+            expected = detect(work.histories.load(device), loose, now=NOW)
+            still_open = work.incidents.list(IncidentFilter(device_id=device))
+        assert {i.id for i in still_open} == set(_by_id(expected)), device
+    redetect_region(uow=region, policy=POLICY, clock=lambda: NOW)
+    assert set(_incidents(region)) == set(before)

@@ -1,0 +1,120 @@
+"""Which segments are routine: each condition of the rule, one at a time."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from bodycam_guard.domain.device_log import DeviceEvent
+from bodycam_guard.domain.routine_footage import (
+    Elided,
+    Flags,
+    Ints,
+    RoutineSegments,
+    SegmentFacts,
+    routine_mask,
+)
+from bodycam_guard.domain.timeline import LoggedEvent
+
+
+def _ints(*values: int) -> Ints:
+    return np.array(values, dtype=np.int64)
+
+
+def _flags(*values: bool) -> Flags:
+    return np.array(values, dtype=np.bool_)
+
+
+# Three consecutive segment lines of one device (counters 11-13, files 5-7): the middle one is
+# routine; the first and last lack a file counter neighbour on one side.
+GOOD = SegmentFacts(
+    device=_ints(0, 0, 0),
+    seq=_ints(11, 12, 13),
+    prev_seq=_ints(10, 11, 12),
+    next_seq=_ints(12, 13, 14),
+    next_is_undock=_flags(False, False, False),
+    file_seq=_ints(5, 6, 7),
+    start_us=_ints(0, 300_000_000, 600_000_000),
+    end_us=_ints(300_000_000, 600_000_000, 900_000_000),
+    named_once=_flags(True, True, True),
+    stored_once=_flags(True, True, True),
+    deleted=_flags(False, False, False),
+    readable=_flags(True, True, True),
+    hashes_agree=_flags(True, True, True),
+    span_s=np.array([299.9, 299.9, 299.9]),
+    deletes_device=_ints(),
+    deletes_file_seq=_ints(),
+)
+
+
+def test_a_segment_between_its_neighbours_is_routine() -> None:
+    assert routine_mask(GOOD, tolerance_s=2.0).tolist() == [False, True, False]
+
+
+def _middle(**changes: object) -> bool:
+    facts = replace(GOOD, **changes)  # type: ignore[arg-type]
+    return bool(routine_mask(facts, tolerance_s=2.0)[1])
+
+
+@pytest.mark.parametrize(
+    ("why", "changes"),
+    [
+        ("a line is missing before it", {"prev_seq": _ints(10, 9, 12)}),
+        ("a line is missing after it", {"next_seq": _ints(12, 15, 14)}),
+        ("it is the last line before an undock", {"next_is_undock": _flags(False, True, False)}),
+        ("another line names its file", {"named_once": _flags(True, False, True)}),
+        ("its file was stored twice", {"stored_once": _flags(True, False, True)}),
+        ("a delete names it", {"deleted": _flags(False, True, False)}),
+        ("its file did not probe cleanly", {"readable": _flags(True, False, True)}),
+        ("a hash disagrees", {"hashes_agree": _flags(True, False, True)}),
+        ("its file is short of the log", {"span_s": np.array([299.9, 297.0, 299.9])}),
+        ("its start is unknown", {"start_us": _ints(0, -1, 600_000_000)}),
+        ("a file counter was skipped before it", {"file_seq": _ints(4, 6, 7)}),
+        (
+            "a delete names its file counter too",
+            {"deletes_device": _ints(0), "deletes_file_seq": _ints(6)},
+        ),
+    ],
+)
+def test_anything_unusual_leaves_it_to_the_full_rules(why: str, changes: dict[str, object]) -> None:
+    assert not _middle(**changes), why
+
+
+def test_a_shortfall_within_the_tolerance_is_routine() -> None:
+    assert _middle(span_s=np.array([299.9, 298.5, 299.9]))
+
+
+def test_elided_counters_fill_a_stretch_only_when_one_lies_inside() -> None:
+    elided = Elided(_ints(12, 13, 14))
+    assert elided.fill(11, 15)
+    assert not elided.fill(14, 20)
+    assert not elided.fill(1, 12)
+    assert not Elided(_ints()).fill(0, 100)
+
+
+def test_routine_coverage_is_corrected_by_the_offset_in_effect() -> None:
+    def logged(line: int, offset_ms: int) -> LoggedEvent:
+        moment = datetime(2026, 3, 2, tzinfo=UTC)
+        return LoggedEvent(
+            event=DeviceEvent(seq=line, ts=moment, event="battery", line=line),
+            bundle="B",
+            ref=moment,
+            offset_ms=offset_ms,
+        )
+
+    routine = RoutineSegments(
+        bundles=("B",),
+        bundle=_ints(0, 0),
+        line=_ints(3, 6),
+        seq=_ints(3, 6),
+        file_seq=_ints(1, 2),
+        start_us=_ints(10_000_000, 20_000_000),
+        span_s=np.array([1.5, 2.25]),
+    )
+    # The line before line 3 carries no correction; a time_sync at line 5 sets 700 ms.
+    start, end = routine.covered([logged(2, 0), logged(5, 700)])
+    assert start.tolist() == [10.0, 19.3]
+    assert end.tolist() == [11.5, 21.55]
