@@ -8,18 +8,29 @@ ran flat or the device failed. A gap no event explains is flagged as such.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
 from datetime import UTC, datetime
 
 import numpy as np
 
-from bodycam_guard.domain.gap_engine import Seconds, first_event_in, uncovered
+from bodycam_guard.domain.gap_engine import (
+    DeviceCodes,
+    FleetDuty,
+    FleetSegments,
+    FleetStops,
+    Seconds,
+    fleet_gaps,
+)
 from bodycam_guard.domain.incidents import Finding, IncidentKind
 from bodycam_guard.domain.timeline import DutyWindow, LoggedEvent
 
 
 def _seconds(moments: Sequence[datetime]) -> Seconds:
     return np.fromiter((m.timestamp() for m in moments), dtype=np.float64, count=len(moments))
+
+
+def _codes(rows: Sized) -> DeviceCodes:
+    return np.zeros(len(rows), dtype=np.int32)
 
 
 def _moment(seconds: float) -> datetime:
@@ -67,19 +78,28 @@ def coverage_gaps(
     if not windows:
         return []
     more_start, more_end = routine if routine is not None else (_seconds([]), _seconds([]))
-    gaps = uncovered(
-        _seconds([w.start for w in windows]),
-        _seconds([w.end for w in windows]),
-        np.concatenate((_seconds([c[0] for c in covered]), more_start)),
-        np.concatenate((_seconds([c[1] for c in covered]), more_end)),
-        tolerance_s=tolerance_s,
-    )
+    cover_start = np.concatenate((_seconds([c[0] for c in covered]), more_start))
+    cover_end = np.concatenate((_seconds([c[1] for c in covered]), more_end))
     stops = sorted(
         ((e, k) for e in events if (k := stop_kind(e)) is not None), key=lambda pair: pair[0].ref
     )
-    begins_with = first_event_in(
-        _seconds([e.ref for e, _ in stops]), gaps.start, gaps.end, lead_s=tolerance_s
+    # The fleet engine, for one device: device code 0 keys every time exactly (no rounding).
+    by_start = np.argsort(cover_start, kind="stable")
+    gaps = fleet_gaps(
+        FleetSegments(_codes(cover_start), cover_start[by_start], cover_end[by_start]),
+        FleetDuty(
+            _codes(windows),
+            _seconds([w.start for w in windows]),
+            _seconds([w.end for w in windows]),
+        ),
+        FleetStops(
+            _codes(stops),
+            _seconds([e.ref for e, _ in stops]),
+            np.zeros(len(stops), dtype=np.int8),
+        ),
+        tolerance_s=tolerance_s,
     )
+    begins_with = gaps.event
     findings = []
     for start_s, end_s, window_index, stop_index in zip(
         gaps.start.tolist(),

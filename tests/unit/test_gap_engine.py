@@ -21,9 +21,7 @@ from bodycam_guard.domain.gap_engine import (
     FleetGaps,
     FleetSegments,
     FleetStops,
-    first_event_in,
     fleet_gaps,
-    uncovered,
 )
 
 Interval = tuple[float, float]
@@ -194,21 +192,6 @@ def test_fleet_equals_each_device_alone(fleet: list[Device], tolerance_s: float)
         window_row += len(device.windows)
         stop_row += len(device.stops)
     assert together == alone
-
-
-@settings(max_examples=200, deadline=None)
-@given(device=devices(code=0), tolerance_s=tolerances)
-def test_one_device_agrees_with_the_single_device_functions(
-    device: Device, tolerance_s: float
-) -> None:
-    segments, duty, stops = columns([device])
-    single = uncovered(duty.start, duty.end, segments.start, segments.end, tolerance_s=tolerance_s)
-    begins = first_event_in(stops.time, single.start, single.end, lead_s=tolerance_s)
-    fleet = fleet_gaps(segments, duty, stops, tolerance_s=tolerance_s)
-    assert fleet.start.tolist() == single.start.tolist()
-    assert fleet.end.tolist() == single.end.tolist()
-    assert fleet.window.tolist() == single.window.tolist()
-    assert fleet.event.tolist() == begins.tolist()
 
 
 @settings(max_examples=200, deadline=None)
