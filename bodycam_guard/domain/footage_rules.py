@@ -125,14 +125,17 @@ def judge_footage(
 def _judge_received(
     record: SegmentRecord, got: ReceivedFile, tolerance_s: float, verdict: FootageVerdict, add: _Add
 ) -> None:
-    evidence = {**_segment_evidence(record), "received": _file_evidence(got)}
+    def evidence() -> dict[str, object]:
+        # Built only for a finding: most received files give none.
+        return {**_segment_evidence(record), "received": _file_evidence(got)}
+
     if got.media is None:
         add(
             IncidentKind.FOOTAGE_CUT,
             record.start,
             record.end,
             f"unreadable:{got.sha256}",
-            {**evidence, "unreadable": True, "media_error": got.media_error or "not probed"},
+            {**evidence(), "unreadable": True, "media_error": got.media_error or "not probed"},
         )
         verdict.accounted.append((record.start, record.end))
         return
@@ -149,7 +152,7 @@ def _judge_received(
                 hole_start,
                 hole_end,
                 f"hole:{got.sha256}:{round(jump.start_s * 1000)}",
-                {**evidence, "hole_offset_s": jump.start_s, "hole_length_s": jump.length_s},
+                {**evidence(), "hole_offset_s": jump.start_s, "hole_length_s": jump.length_s},
             )
             verdict.accounted.append((hole_start, hole_end))
     media_end = record.start + timedelta(seconds=media.span_s)
@@ -162,7 +165,7 @@ def _judge_received(
             record.end,
             f"short:{got.sha256}",
             {
-                **evidence,
+                **evidence(),
                 "logged_length_s": (record.end - record.start).total_seconds(),
                 "media_span_s": media.span_s,
                 "declared_duration_s": media.declared_duration_s,
