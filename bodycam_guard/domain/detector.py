@@ -32,7 +32,12 @@ def detect(history: DeviceHistory, policy: DetectionPolicy, *, now: datetime) ->
         *muted_stretches(
             history.device_id, windows, history.events, tolerance_s=policy.tolerance_s
         ),
-        *log_gaps(history.device_id, history.events, windows, routine=Elided(history.routine.seq)),
+        *log_gaps(
+            history.device_id,
+            history.events,
+            windows,
+            routine=Elided(history.routine.seq_lo, history.routine.seq_hi),
+        ),
         *bad_signatures(history.device_id, history.logs, history.events, windows),
         *duties_without_camera(
             history.roster, {history.device_id: windows}, grace_s=policy.max_shift_s, now=now

@@ -115,7 +115,12 @@ def judge_footage(
     for logged in deletes:
         _judge_delete(logged, received, by_seq, verdict, add)
     _judge_counter(
-        segments, deletes, received, verdict, add, routine=Elided(history.routine.file_seq)
+        segments,
+        deletes,
+        received,
+        verdict,
+        add,
+        routine=Elided(history.routine.file_seq_lo, history.routine.file_seq_hi),
     )
     _judge_hashes(history, received, segments, add)
     _place_unnamed(history, segments, verdict)

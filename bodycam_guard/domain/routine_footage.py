@@ -72,21 +72,104 @@ class SegmentFacts:
     """... and that counter."""
 
 
-def routine_mask(facts: SegmentFacts, *, tolerance_s: float) -> Flags:
-    """Which segment lines are routine (see the module text); everything else goes to the full rules."""
+@dataclass(frozen=True, slots=True)
+class RunFacts:
+    """Stored runs of routine footage (`domain.segment_runs`) of some devices, as columns."""
+
+    device: Ints
+    run_id: Ints
+    bundle_id: Ints
+    first_line: Ints
+    seq_lo: Ints
+    seq_hi: Ints
+    file_seq_lo: Ints
+    file_seq_hi: Ints
+    start_us: Ints
+    end_us: Ints
+    max_shortfall_us: Ints
+    max_hole_us: Ints
+    named_elsewhere: Flags
+    """A member's file is named by another line, stored again, or named by a `delete` elsewhere."""
+
+    @classmethod
+    def none(cls) -> RunFacts:
+        """No stored runs."""
+        e = np.empty(0, dtype=np.int64)
+        return cls(e, e, e, e, e, e, e, e, e, e, e, e, np.empty(0, dtype=np.bool_))
+
+    def __len__(self) -> int:
+        return int(self.run_id.shape[0])
+
+
+class _Counters:
+    """File counters named per device: run ranges and single lines, to count how often each is named."""
+
+    def __init__(self, device: Ints, low: Ints, high: Ints) -> None:
+        self._lo = np.sort(_keys(device, low))
+        self._hi = np.sort(_keys(device, high))
+
+    def naming(self, device: Ints, low: Ints, high: Ints) -> Ints:
+        """How many ranges or lines name a counter in [low, high] of the device."""
+        starting = np.searchsorted(self._lo, _keys(device, high), side="right")
+        ended = np.searchsorted(self._hi, _keys(device, low), side="left")
+        counts: Ints = starting - ended
+        return counts
+
+
+def _counters(facts: SegmentFacts, runs: RunFacts, kept: Flags) -> _Counters:
     named = facts.file_seq >= 0
-    # File counters named by segment and delete lines, keyed by device: how often, and neighbours.
-    keys = _keys(facts.device[named], facts.file_seq[named])
-    every = np.sort(np.concatenate((keys, _keys(facts.deletes_device, facts.deletes_file_seq))))
-    own = _keys(facts.device, facts.file_seq)
-    once = (np.searchsorted(every, own, side="right") - np.searchsorted(every, own)) == 1
-    neighbours = _present(every, own - 1) & _present(every, own + 1)
+    device = np.concatenate((runs.device[kept], facts.device[named], facts.deletes_device))
+    low = np.concatenate((runs.file_seq_lo[kept], facts.file_seq[named], facts.deletes_file_seq))
+    high = np.concatenate((runs.file_seq_hi[kept], facts.file_seq[named], facts.deletes_file_seq))
+    return _Counters(device, low, high)
+
+
+def sound_runs(runs: RunFacts, facts: SegmentFacts, *, tolerance_s: float) -> Flags:
+    """Which stored runs still hide nothing: checked against the rest of the device and the policy.
+
+    `facts` are the segment lines outside runs. A run whose counters another line or
+    run also names, whose counters lack a neighbour, whose file is named elsewhere, or
+    whose shortfall or inner hole the tolerance no longer covers, is read line by line.
+    """
+    counters = _counters(facts, runs, np.ones(len(runs), dtype=np.bool_))
+    limit_us = (tolerance_s - _MARGIN_S) * 1e6
+    one = np.ones(len(runs), dtype=np.int64)
+    sound: Flags = (
+        (counters.naming(runs.device, runs.file_seq_lo, runs.file_seq_hi) == 1)
+        & (counters.naming(runs.device, runs.file_seq_lo - one, runs.file_seq_lo - one) >= 1)
+        & (counters.naming(runs.device, runs.file_seq_hi + one, runs.file_seq_hi + one) >= 1)
+        & ~runs.named_elsewhere
+        & (runs.max_shortfall_us <= limit_us)
+        & (runs.max_hole_us <= limit_us)
+    )
+    return sound
+
+
+def routine_mask(
+    facts: SegmentFacts,
+    *,
+    tolerance_s: float,
+    runs: RunFacts | None = None,
+    sound: Flags | None = None,
+) -> Flags:
+    """Which segment lines are routine (see the module text); everything else goes to the full rules.
+
+    `runs` are the stored runs of the same devices, `sound` those still read as runs:
+    their counters count as named.
+    """
+    runs = runs if runs is not None else RunFacts.none()
+    sound = sound if sound is not None else np.zeros(len(runs), dtype=np.bool_)
+    counters = _counters(facts, runs, sound)
+    once = counters.naming(facts.device, facts.file_seq, facts.file_seq) == 1
+    neighbours = (counters.naming(facts.device, facts.file_seq - 1, facts.file_seq - 1) >= 1) & (
+        counters.naming(facts.device, facts.file_seq + 1, facts.file_seq + 1) >= 1
+    )
     shortfall = (facts.end_us - facts.start_us) / 1e6 - np.nan_to_num(facts.span_s, nan=np.inf)
     mask: Flags = (
         (facts.prev_seq == facts.seq - 1)
         & (facts.next_seq == facts.seq + 1)
         & ~facts.next_is_undock
-        & named
+        & (facts.file_seq >= 0)
         & once
         & neighbours
         & (facts.start_us >= 0)
@@ -105,46 +188,54 @@ def _keys(device: Ints, file_seq: Ints) -> Ints:
     return device.astype(np.int64) * (1 << 42) + file_seq
 
 
-def _present(sorted_keys: Ints, wanted: Ints) -> Flags:
-    if not sorted_keys.shape[0]:
-        return np.zeros(wanted.shape, dtype=np.bool_)
-    at = np.minimum(np.searchsorted(sorted_keys, wanted), sorted_keys.shape[0] - 1)
-    found: Flags = np.equal(sorted_keys[at], wanted)
-    return found
+def span_us(span_s: Floats) -> Ints:
+    """Packet spans in microseconds, rounded as timedelta(seconds=span) rounds them."""
+    whole = np.floor(span_s)
+    rounded: Ints = (whole * 1e6 + np.rint((span_s - whole) * 1e6)).astype(np.int64)
+    return rounded
 
 
 @dataclass(frozen=True, slots=True)
 class RoutineSegments:
-    """One device's routine segments as columns: where they sit in its log, and what they cover."""
+    """One device's routine footage as columns: runs and single segments, each a row.
+
+    A row spans event counters [seq_lo, seq_hi] and file counters [file_seq_lo,
+    file_seq_hi] and covers [start_us, end_us] of device time with footage (no hole
+    the tolerance would flag); `line` is its first line, in bundle `bundle`.
+    """
 
     bundles: tuple[str, ...]
     """Names of the bundles `bundle` indexes."""
     bundle: Ints
     line: Ints
-    seq: Ints
-    file_seq: Ints
+    seq_lo: Ints
+    seq_hi: Ints
+    file_seq_lo: Ints
+    file_seq_hi: Ints
     start_us: Ints
     """Device clock, microseconds since the epoch."""
-    span_s: Floats
+    end_us: Ints
 
     @classmethod
     def none(cls) -> RoutineSegments:
         """No routine segments: the history holds every line and file."""
         empty = np.empty(0, dtype=np.int64)
-        return cls((), empty, empty, empty, empty, empty, np.empty(0, dtype=np.float64))
+        return cls((), *([empty] * 8))
 
-    def __len__(self) -> int:
-        return int(self.seq.shape[0])
+    @property
+    def segments(self) -> int:
+        """How many segment lines the rows stand for."""
+        return int((self.seq_hi - self.seq_lo + 1).sum())
 
     def covered(self, events: Sequence[LoggedEvent]) -> tuple[Floats, Floats]:
         """What the files cover on the reference clock, as (start, end) seconds.
 
-        Each start is corrected by the clock offset of the nearest line before it in log
+        Each row is corrected by the clock offset of the nearest line before it in log
         order among `events` (the rest of the history): a routine line's predecessors up
         to its bundle's first line are either routine or in `events`, and no routine line
         is a `time_sync`, so that line's offset is the one in effect.
         """
-        if not len(self):
+        if not self.seq_lo.shape[0]:
             empty = np.empty(0, dtype=np.float64)
             return empty, empty
         order = {name: n for n, name in enumerate(self.bundles)}
@@ -155,26 +246,22 @@ class RoutineSegments:
         keys = known[:, 0] * (1 << 32) + known[:, 1]
         before = np.searchsorted(keys, self.bundle * (1 << 32) + self.line, side="left") - 1
         offset_us = np.where(before >= 0, known[np.maximum(before, 0), 2], 0) * 1000
-        start = self.start_us - offset_us
-        # As timedelta(seconds=span) rounds: whole seconds, then the fraction to a microsecond.
-        whole = np.floor(self.span_s)
-        span_us = (whole * 1e6 + np.rint((self.span_s - whole) * 1e6)).astype(np.int64)
-        return start / 1e6, (start + span_us) / 1e6
+        return (self.start_us - offset_us) / 1e6, (self.end_us - offset_us) / 1e6
 
 
 class Elided:
-    """Sorted counters of routine segments, to tell a real skip from one they fill."""
+    """Counter ranges of routine footage, to tell a real skip from one they fill."""
 
-    def __init__(self, values: Ints) -> None:
-        self._sorted = np.sort(values)
+    def __init__(self, low: Ints, high: Ints) -> None:
+        self._low = low
+        self._high = high
 
     def fill(self, low: int, high: int) -> bool:
-        """Whether one of them lies strictly between `low` and `high`.
+        """Whether a range lies partly strictly between `low` and `high`.
 
         Then all of that stretch is logged: each routine counter has both neighbours.
         """
-        left = np.searchsorted(self._sorted, low, side="right")
-        return bool(left < self._sorted.shape[0] and self._sorted[left] < high)
+        return bool(np.any((self._low < high) & (self._high > low)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,9 +277,6 @@ class RegionFacts:
     line: Ints
     file_id: Ints
     """Row of its stored file, -1 when none (one of them when stored twice)."""
-    stored_files: Ints
-    """Per device (by code), how many files it has stored: more than its lines name means unnamed files."""
-    joined_line: Ints
-    """Every (line, stored file) pair that share a name, as two columns: ..."""
-    joined_file: Ints
-    """... a line and a file stored twice appear once per copy."""
+    runs: RunFacts
+    sound: Flags
+    """Which runs are read as runs (`sound_runs`); the others' lines are among the facts."""

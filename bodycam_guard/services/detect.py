@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from bodycam_guard.domain.detector import detect
 from bodycam_guard.domain.incidents import DetectionPolicy
-from bodycam_guard.domain.routine_footage import routine_mask
+from bodycam_guard.domain.routine_footage import routine_mask, sound_runs
 from bodycam_guard.domain.timeline import DeviceHistory
 from bodycam_guard.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
@@ -78,9 +78,37 @@ def read_histories(
     work: UnitOfWork, devices: Sequence[str], *, policy: DetectionPolicy
 ) -> dict[str, DeviceHistory]:
     """Whole histories of these devices, routine segments read as columns (`domain.routine_footage`)."""
-    region = work.regions.segment_facts(devices)
-    routine = routine_mask(region.facts, tolerance_s=policy.tolerance_s)
-    return work.regions.histories(region, routine)
+    return read_region(work, devices, policy=policy).histories
+
+
+@dataclass(frozen=True, slots=True)
+class RegionRead:
+    """Histories of some devices, and how much of their footage was read as columns."""
+
+    histories: dict[str, DeviceHistory]
+    segments: int
+    routine: int
+
+
+def read_region(work: UnitOfWork, devices: Sequence[str], *, policy: DetectionPolicy) -> RegionRead:
+    """Whole histories of these devices, routine footage read as columns (`domain.routine_footage`).
+
+    Runs of routine footage are summarised first for bundles stored before runs were kept.
+    """
+    work.regions.build_runs(devices)
+    first = work.regions.segment_facts(devices)
+    sound = sound_runs(first.runs, first.facts, tolerance_s=policy.tolerance_s)
+    region = work.regions.expand(first, sound)
+    routine = routine_mask(
+        region.facts, tolerance_s=policy.tolerance_s, runs=region.runs, sound=sound
+    )
+    runs = region.runs
+    in_runs = int((runs.seq_hi[sound] - runs.seq_lo[sound] + 1).sum())
+    return RegionRead(
+        histories=work.regions.histories(region, routine),
+        segments=in_runs + len(region.line_id),
+        routine=in_runs + int(routine.sum()),
+    )
 
 
 def log_report(report: DetectionReport) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bodycam_guard.domain.detector import detect
 from bodycam_guard.domain.incidents import DetectionPolicy
-from bodycam_guard.domain.routine_footage import routine_mask
+from bodycam_guard.services.detect import read_region
 from bodycam_guard.services.ports import Clock, UnitOfWorkFactory
 
 BATCH_DEVICES = 32
@@ -60,11 +60,10 @@ def redetect_region(
         chosen = devices[first : first + batch]
         with uow() as work:
             now = clock()
-            region = work.regions.segment_facts(chosen)
-            routine = routine_mask(region.facts, tolerance_s=policy.tolerance_s)
-            totals["segments"] += len(region.line_id)
-            totals["routine"] += int(routine.sum())
-            for device_id, history in work.regions.histories(region, routine).items():
+            read = read_region(work, chosen, policy=policy)
+            totals["segments"] += read.segments
+            totals["routine"] += read.routine
+            for device_id, history in read.histories.items():
                 findings = detect(history, policy, now=now)
                 new, retracted = work.incidents.reconcile(device_id, findings, policy, now)
                 work.bundles.mark_detected(device_id)

@@ -19,8 +19,7 @@ from bodycam_guard.adapters.db.engine import make_engine, migrate, session_facto
 from bodycam_guard.adapters.db.unit_of_work import SqlUnitOfWork
 from bodycam_guard.domain.detector import detect
 from bodycam_guard.domain.incidents import DetectionPolicy, Finding, IncidentFilter
-from bodycam_guard.domain.routine_footage import routine_mask
-from bodycam_guard.services.detect import detect_device
+from bodycam_guard.services.detect import detect_device, read_region
 from bodycam_guard.services.detect_region import redetect_region
 from bodycam_guard.services.ports import UnitOfWorkFactory
 from tests.integration.synthetic_device import NOW, store_bundle, synthetic_device
@@ -50,29 +49,26 @@ def _by_id(findings: list[Finding]) -> dict[str, Finding]:
 
 def test_routine_columns_give_the_findings_of_whole_histories(region: UnitOfWorkFactory) -> None:
     with region() as work:
-        facts = work.regions.segment_facts(DEVICES)
-        routine = routine_mask(facts.facts, tolerance_s=POLICY.tolerance_s)
-        histories = work.regions.histories(facts, routine)
+        read = read_region(work, DEVICES, policy=POLICY)
         for device in DEVICES:
             whole = detect(work.histories.load(device), POLICY, now=NOW)
-            assert _by_id(detect(histories[device], POLICY, now=NOW)) == _by_id(whole), device
+            assert _by_id(detect(read.histories[device], POLICY, now=NOW)) == _by_id(whole), device
             assert whole, device
-    # Both readings were exercised: most segments routine, hundreds not.
-    assert 0.3 * len(routine) < routine.sum() < 0.7 * len(routine)
+    # Both readings were exercised: many segments routine, hundreds not.
+    assert 0.3 * read.segments < read.routine < 0.7 * read.segments
 
 
 def test_a_routine_segment_leaves_the_objects_read(region: UnitOfWorkFactory) -> None:
     with region() as work:
-        facts = work.regions.segment_facts(DEVICES[:1])
-        routine = routine_mask(facts.facts, tolerance_s=POLICY.tolerance_s)
-        (history,) = work.regions.histories(facts, routine).values()
+        read = read_region(work, DEVICES[:1], policy=POLICY)
+        (history,) = read.histories.values()
         whole = work.histories.load(DEVICES[0])
-    assert routine.sum() > 0
+    assert history.routine.segments > 0
     segment_lines = sum(1 for e in history.events if e.event.event == "segment")
-    assert segment_lines + len(history.routine) == sum(
+    assert segment_lines + history.routine.segments == sum(
         1 for e in whole.events if e.event.event == "segment"
     )
-    assert len(history.files) + len(history.routine) == len(whole.files)
+    assert len(history.files) + history.routine.segments == len(whole.files)
 
 
 def _incidents(uow: UnitOfWorkFactory) -> dict[str, tuple[object, ...]]:

@@ -14,8 +14,10 @@ from bodycam_guard.domain.routine_footage import (
     Flags,
     Ints,
     RoutineSegments,
+    RunFacts,
     SegmentFacts,
     routine_mask,
+    sound_runs,
 )
 from bodycam_guard.domain.timeline import LoggedEvent
 
@@ -87,12 +89,76 @@ def test_a_shortfall_within_the_tolerance_is_routine() -> None:
     assert _middle(span_s=np.array([299.9, 298.5, 299.9]))
 
 
-def test_elided_counters_fill_a_stretch_only_when_one_lies_inside() -> None:
-    elided = Elided(_ints(12, 13, 14))
+def test_elided_ranges_fill_a_stretch_only_when_one_lies_inside() -> None:
+    elided = Elided(_ints(12, 30), _ints(14, 30))
     assert elided.fill(11, 15)
+    assert elided.fill(13, 20)
     assert not elided.fill(14, 20)
     assert not elided.fill(1, 12)
-    assert not Elided(_ints()).fill(0, 100)
+    assert elided.fill(29, 31)
+    assert not Elided(_ints(), _ints()).fill(0, 100)
+
+
+def _runs(**changes: object) -> RunFacts:
+    # One run of file counters 5-7 on device 0; lines name 4 and 8 on either side.
+    run = RunFacts(
+        device=_ints(0),
+        run_id=_ints(1),
+        bundle_id=_ints(1),
+        first_line=_ints(3),
+        seq_lo=_ints(11),
+        seq_hi=_ints(13),
+        file_seq_lo=_ints(5),
+        file_seq_hi=_ints(7),
+        start_us=_ints(0),
+        end_us=_ints(900_000_000),
+        max_shortfall_us=_ints(100_000),
+        max_hole_us=_ints(1_000_000),
+        named_elsewhere=_flags(False),
+    )
+    return replace(run, **changes)  # type: ignore[arg-type]
+
+
+LINES = replace(GOOD, file_seq=_ints(4, 8, 9))
+
+
+@pytest.mark.parametrize(
+    ("why", "runs", "lines"),
+    [
+        ("a line names a counter inside it", _runs(), replace(LINES, file_seq=_ints(4, 6, 8))),
+        ("no counter before it", _runs(), replace(LINES, file_seq=_ints(3, 8, 9))),
+        ("no counter after it", _runs(), replace(LINES, file_seq=_ints(4, 9, 10))),
+        ("a file of it is named elsewhere", _runs(named_elsewhere=_flags(True)), LINES),
+        ("a member is short beyond the tolerance", _runs(max_shortfall_us=_ints(1_999_500)), LINES),
+        (
+            "a hole inside it is longer than the tolerance",
+            _runs(max_hole_us=_ints(2_500_000)),
+            LINES,
+        ),
+        (
+            "a delete names one of its counters",
+            _runs(),
+            replace(LINES, deletes_device=_ints(0), deletes_file_seq=_ints(6)),
+        ),
+    ],
+)
+def test_a_run_is_read_line_by_line_when_anything_breaks_it(
+    why: str, runs: RunFacts, lines: SegmentFacts
+) -> None:
+    assert sound_runs(runs, lines, tolerance_s=2.0).tolist() == [False], why
+
+
+def test_a_run_between_named_counters_is_sound_and_counts_as_naming_them() -> None:
+    runs = _runs()
+    sound = sound_runs(runs, LINES, tolerance_s=2.0)
+    assert sound.tolist() == [True]
+    # Line 4 and 8 have the run as their neighbour; line 9 has 8 and nothing after it.
+    lines = replace(LINES, prev_seq=LINES.seq - 1, next_seq=LINES.seq + 1)
+    assert routine_mask(lines, tolerance_s=2.0, runs=runs, sound=sound).tolist() == [
+        False,
+        True,
+        False,
+    ]
 
 
 def test_routine_coverage_is_corrected_by_the_offset_in_effect() -> None:
@@ -109,11 +175,14 @@ def test_routine_coverage_is_corrected_by_the_offset_in_effect() -> None:
         bundles=("B",),
         bundle=_ints(0, 0),
         line=_ints(3, 6),
-        seq=_ints(3, 6),
-        file_seq=_ints(1, 2),
+        seq_lo=_ints(3, 6),
+        seq_hi=_ints(3, 8),
+        file_seq_lo=_ints(1, 2),
+        file_seq_hi=_ints(1, 4),
         start_us=_ints(10_000_000, 20_000_000),
-        span_s=np.array([1.5, 2.25]),
+        end_us=_ints(11_500_000, 22_250_000),
     )
+    assert routine.segments == 4
     # The line before line 3 carries no correction; a time_sync at line 5 sets 700 ms.
     start, end = routine.covered([logged(2, 0), logged(5, 700)])
     assert start.tolist() == [10.0, 19.3]

@@ -1,24 +1,29 @@
-"""Reads for re-detecting many devices at once: segment facts as columns, the rest as objects.
+"""Reads for detecting many devices' whole histories: routine footage as columns, the rest as objects.
 
-`segment_facts` reads every `segment` line of some devices with what the store knows
-about it, as numpy columns (`SegmentFacts`). The caller decides which are routine
-(`domain.routine_footage`); `histories` then reads the rest of each history as the
-detector's objects, routine lines and their files as columns only. A handful of
+A bundle's runs of routine footage are summarised when it is stored (`segment_runs`,
+`domain.segment_runs`); bundles stored before that are summarised here the first time
+they are read (`build_runs`). `segment_facts` reads the runs and, as numpy columns,
+every `segment` line outside them, with what the store knows about each; the caller
+decides which runs still hold (`domain.routine_footage.sound_runs`), `expand` reads
+the lines of those that do not, the caller decides which lines are routine, and
+`histories` reads the rest of each history as the detector's objects. A handful of
 queries serve a whole batch of devices; none runs per segment.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Text, and_, case, cast, exists, func, or_, select, tuple_
+from sqlalchemy import Connection, Text, and_, case, cast, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from bodycam_guard.adapters.db.duty_records import RosteredDutyRow
 from bodycam_guard.adapters.db.history_slices import received_file
-from bodycam_guard.adapters.db.tables import Bundle, DeviceEventRow, Segment
+from bodycam_guard.adapters.db.repositories import run_columns
+from bodycam_guard.adapters.db.tables import Bundle, DeviceEventRow, Segment, SegmentRunRow
 from bodycam_guard.domain.device_log import DeviceEvent
 from bodycam_guard.domain.roster import RosteredDuty
 from bodycam_guard.domain.routine_footage import (
@@ -26,14 +31,35 @@ from bodycam_guard.domain.routine_footage import (
     Ints,
     RegionFacts,
     RoutineSegments,
+    RunFacts,
     SegmentFacts,
+    span_us,
 )
+from bodycam_guard.domain.segment_runs import bundle_runs
 from bodycam_guard.domain.timeline import DeviceHistory, ReceivedLog, place_events
 
 _E = DeviceEventRow
 _S = Segment
+_R = SegmentRunRow
 _CHUNK = 500
 """Bound parameters per IN list (SQLite allows 32,766; PostgreSQL 65,535)."""
+_FILE_COLUMNS = (
+    _S.id,
+    _S.device_id,
+    _S.bundle_id,
+    _S.path,
+    _S.sha256,
+    _S.bytes,
+    _S.listed_sha256,
+    _S.container,
+    _S.creation_time,
+    _S.span_s,
+    _S.declared_duration_s,
+    _S.jumps,
+    _S.video_packets,
+    _S.audio_packets,
+    _S.media_error,
+)
 
 
 class SqlRegionReads:
@@ -46,104 +72,91 @@ class SqlRegionReads:
         """Every device with a stored bundle, in id order."""
         return list(self._s.scalars(select(Bundle.device_id).distinct().order_by(Bundle.device_id)))
 
+    def build_runs(self, devices: Sequence[str]) -> int:
+        """Summarise the runs of these devices' bundles stored before runs were kept; how many."""
+        pending = list(
+            self._s.scalars(
+                select(Bundle).where(Bundle.device_id.in_(devices), Bundle.runs_built.is_(False))
+            )
+        )
+        for bundle in pending:
+            events = [
+                DeviceEvent(seq=r.seq, ts=r.ts, event=r.event, fields=r.fields, line=r.line)
+                for r in self._s.execute(
+                    select(_E.seq, _E.ts, _E.event, _E.fields, _E.line)
+                    .where(_E.bundle_id == bundle.id)
+                    .order_by(_E.line)
+                )
+            ]
+            files = [
+                received_file(r, bundle.name)
+                for r in self._s.execute(select(*_FILE_COLUMNS).where(_S.bundle_id == bundle.id))
+            ]
+            for run in bundle_runs(events, files):
+                row = _R(bundle_id=bundle.id, device_id=bundle.device_id, **run_columns(run))
+                self._s.add(row)
+                self._s.flush()
+                self._s.execute(
+                    update(_E)
+                    .where(
+                        _E.bundle_id == bundle.id,
+                        _E.line.between(run.first_line, run.last_line),
+                        _E.event == "segment",
+                    )
+                    .values(run_id=row.id)
+                )
+                for chunk in _chunks(run.paths):
+                    self._s.execute(
+                        update(_S)
+                        .where(_S.bundle_id == bundle.id, _S.path.in_(chunk))
+                        .values(run_id=row.id)
+                    )
+            bundle.runs_built = True
+        self._s.flush()
+        return len(pending)
+
     def segment_facts(self, devices: Sequence[str]) -> RegionFacts:
-        """What the store knows about every `segment` line of these devices."""
+        """The stored runs of these devices, and every `segment` line outside them, with its facts."""
         batch = tuple(sorted(devices))
         db = self._s.connection()
-        rows = _plain_rows(db, _facts_query(batch))
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 12
-
-        def ints(i: int) -> Ints:
-            return np.array(columns[i], dtype=np.int64)
-
-        known = np.array(batch)
-        line_id, file_id = ints(0), ints(8)
-        # A file stored twice joins its line twice; a file named twice joins two lines.
-        _, one, joins = np.unique(line_id, return_index=True, return_counts=True)
-        files, namings = np.unique(file_id, return_counts=True)
-        named_twice = files[(namings > 1) & (files >= 0)]
-        stored_twice = line_id[one][joins > 1]
-        bundle_id, line, seq = ints(2)[one], ints(3)[one], ints(4)[one]
-        prev_seq, next_seq, next_is_undock = self._neighbours(db, batch, bundle_id, line, seq)
-        deletes = db.execute(
-            select(_E.device_id, _E.file_seq).where(
-                _E.device_id.in_(batch), _E.event == "delete", _E.file_seq.is_not(None)
-            )
-        ).all()
-        deleted = np.array(db.execute(_deleted_by_name(batch)).scalars().all(), dtype=np.int64)
-        stored = dict(
-            db.execute(
-                select(_S.device_id, func.count())
-                .where(_S.device_id.in_(batch))
-                .group_by(_S.device_id)
-            ).all()
-        )
+        odd = _odd_names(db, batch)
+        runs = _runs(db, batch, odd)
+        facts, rows = _line_facts(db, batch, _facts_query(batch, _E.run_id.is_(None)), odd)
         return RegionFacts(
             devices=batch,
-            facts=SegmentFacts(
-                device=np.searchsorted(known, np.array(columns[1], dtype=known.dtype))[one],
-                seq=seq,
-                prev_seq=prev_seq,
-                next_seq=next_seq,
-                next_is_undock=next_is_undock,
-                file_seq=ints(5)[one],
-                start_us=ints(6)[one],
-                end_us=ints(7)[one],
-                named_once=~np.isin(file_id[one], named_twice),
-                stored_once=~np.isin(line_id[one], stored_twice) & (file_id[one] >= 0),
-                deleted=np.isin(line_id[one], deleted),
-                readable=np.array(columns[10], dtype=np.bool_)[one],
-                hashes_agree=np.array(columns[11], dtype=np.bool_)[one],
-                span_s=np.array(columns[9], dtype=np.float64)[one],
-                deletes_device=np.searchsorted(
-                    known, np.array([d for d, _ in deletes], dtype=known.dtype)
-                ).astype(np.int64),
-                deletes_file_seq=np.array([s for _, s in deletes], dtype=np.int64),
-            ),
-            line_id=line_id[one],
-            bundle_id=bundle_id,
-            line=line,
-            file_id=file_id[one],
-            stored_files=np.array([stored.get(d, 0) for d in batch], dtype=np.int64),
-            joined_line=line_id,
-            joined_file=file_id,
+            facts=facts,
+            line_id=rows["line_id"],
+            bundle_id=rows["bundle_id"],
+            line=rows["line"],
+            file_id=rows["file_id"],
+            runs=runs,
+            sound=np.ones(len(runs), dtype=np.bool_),
         )
 
-    @staticmethod
-    def _neighbours(
-        db: Connection, batch: Sequence[str], bundle_id: Ints, line: Ints, seq: Ints
-    ) -> tuple[Ints, Ints, Flags]:
-        """The event counters of the lines before and after each segment line in its bundle.
-
-        The other lines are few (undock, dock, battery, ...): read as columns and merged
-        with the segment lines by (bundle, line number); a skipped line number leaves -1.
-        """
-        others = _plain_rows(
-            db,
-            select(_E.bundle_id, _E.line, _E.seq, case((_E.event == "undock", 1), else_=0)).where(
-                _E.device_id.in_(batch), _E.event != "segment"
-            ),
-        )
-        other = np.array(others, dtype=np.int64).reshape(-1, 4)
-        key = np.concatenate((bundle_id * (1 << 32) + line, other[:, 0] * (1 << 32) + other[:, 1]))
-        every_seq = np.concatenate((seq, other[:, 2]))
-        undock = np.concatenate((np.zeros(seq.shape[0], dtype=np.int64), other[:, 3]))
-        order = np.argsort(key, kind="stable")
-        key, every_seq, undock = key[order], every_seq[order], undock[order]
-        at = np.searchsorted(key, bundle_id * (1 << 32) + line)
-        last = key.shape[0] - 1
-        before = np.maximum(at - 1, 0)
-        after = np.minimum(at + 1, max(last, 0))
-        has_before = (at > 0) & (key[before] == key[at] - 1)
-        has_after = (at < last) & (key[after] == key[at] + 1)
-        return (
-            np.where(has_before, every_seq[before], -1),
-            np.where(has_after, every_seq[after], -1),
-            has_after & (undock[after] == 1),
+    def expand(self, region: RegionFacts, sound: Flags) -> RegionFacts:
+        """The same, with the lines of the runs that are not sound among the facts."""
+        unsound = region.runs.run_id[~sound]
+        if not unsound.shape[0]:
+            return replace(region, sound=sound)
+        db = self._s.connection()
+        odd = _odd_names(db, region.devices)
+        parts = [
+            _line_facts(db, region.devices, _facts_query(region.devices, _E.run_id.in_(chunk)), odd)
+            for chunk in _chunks(unsound)
+        ]
+        facts = _concat([region.facts, *(p[0] for p in parts)])
+        return replace(
+            region,
+            facts=facts,
+            line_id=np.concatenate([region.line_id, *(p[1]["line_id"] for p in parts)]),
+            bundle_id=np.concatenate([region.bundle_id, *(p[1]["bundle_id"] for p in parts)]),
+            line=np.concatenate([region.line, *(p[1]["line"] for p in parts)]),
+            file_id=np.concatenate([region.file_id, *(p[1]["file_id"] for p in parts)]),
+            sound=sound,
         )
 
     def histories(self, region: RegionFacts, routine: Flags) -> dict[str, DeviceHistory]:
-        """Each device's history: routine segments as columns, every other line and file as objects."""
+        """Each device's history: routine footage as columns, every other line and file as objects."""
         devices = region.devices
         bundles = list(
             self._s.execute(
@@ -168,8 +181,7 @@ class SqlRegionReads:
         by_id = sorted((b.id, n - first[b.device_id]) for n, b in enumerate(bundles))
         bundle_ids = np.array([i for i, _ in by_id], dtype=np.int64)
         positions = np.array([p for _, p in by_id], dtype=np.int64)
-        kept_lines = region.line_id[~routine]
-        events = self._events(devices, kept_lines)
+        events = self._events(devices, region.line_id[~routine])
         events.sort(key=lambda r: (order[r.bundle_id], r.line))
         files = self._files(region, routine)
         duties = self._s.scalars(
@@ -230,47 +242,189 @@ class SqlRegionReads:
         return rows
 
     def _files(self, region: RegionFacts, routine: Flags) -> list[Any]:
-        """Every stored file of these devices but those of routine segments."""
-        columns = (
-            _S.id,
-            _S.device_id,
-            _S.bundle_id,
-            _S.path,
-            _S.sha256,
-            _S.bytes,
-            _S.listed_sha256,
-            _S.container,
-            _S.creation_time,
-            _S.span_s,
-            _S.declared_duration_s,
-            _S.jumps,
-            _S.video_packets,
-            _S.audio_packets,
-            _S.media_error,
-        )
+        """Every stored file of these devices but those of routine footage."""
         db = self._s.connection()
-        routine_lines = region.line_id[routine]
-        wanted = np.unique(
-            region.joined_file[
-                (region.joined_file >= 0) & ~np.isin(region.joined_line, routine_lines)
-            ]
-        )
-        # Files no line names: only devices storing more files than their lines name hold any.
-        unnamed_devices = _devices_with_unnamed(region)
-        rows: list[Any] = []
-        if unnamed_devices:
-            rows += db.execute(
-                select(*columns).where(
-                    _S.device_id.in_(unnamed_devices),
-                    ~exists().where(
-                        _E.device_id == _S.device_id, _E.file == _S.path, _E.event == "segment"
-                    ),
-                )
+        rows = list(
+            db.execute(
+                select(*_FILE_COLUMNS).where(_S.device_id.in_(region.devices), _S.run_id.is_(None))
             ).all()
-        for chunk in _chunks(wanted):
-            rows += db.execute(select(*columns).where(_S.id.in_(chunk))).all()
-        rows.sort(key=lambda r: r.id)
-        return rows
+        )
+        for chunk in _chunks(region.runs.run_id[~region.sound]):
+            rows += db.execute(select(*_FILE_COLUMNS).where(_S.run_id.in_(chunk))).all()
+        routine_files = set(region.file_id[routine].tolist())
+        kept = [r for r in rows if r.id not in routine_files]
+        kept.sort(key=lambda r: r.id)
+        return kept
+
+
+def _odd_names(db: Connection, batch: Sequence[str]) -> dict[str, Any]:
+    """Segment lines whose file another line names, is stored twice, or a `delete` names.
+
+    Each as (line ids, run ids): found by grouping the device's names, so a clash with a
+    line or file in another bundle, or inside a run, is seen.
+    """
+    segment_lines = and_(_E.device_id.in_(batch), _E.event == "segment")
+    named = (
+        select(_E.device_id, _E.file)
+        .where(segment_lines)
+        .group_by(_E.device_id, _E.file)
+        .having(func.count() > 1)
+    )
+    stored = (
+        select(_S.device_id, _S.path)
+        .where(_S.device_id.in_(batch))
+        .group_by(_S.device_id, _S.path)
+        .having(func.count() > 1)
+    )
+    deleted = select(_E.device_id, _E.file).where(
+        _E.device_id.in_(batch), _E.event == "delete", _E.file.is_not(None)
+    )
+    found: dict[str, Any] = {}
+    for name, names in (("named_twice", named), ("stored_twice", stored), ("deleted", deleted)):
+        rows = db.execute(
+            select(_E.id, func.coalesce(_E.run_id, -1)).where(
+                segment_lines, tuple_(_E.device_id, _E.file).in_(names)
+            )
+        ).all()
+        found[name] = np.array([r[0] for r in rows], dtype=np.int64)
+        found[f"{name}_runs"] = np.array([r[1] for r in rows if r[1] >= 0], dtype=np.int64)
+    return found
+
+
+def _runs(db: Connection, batch: Sequence[str], odd: dict[str, Any]) -> RunFacts:
+    rows = db.execute(
+        select(
+            _R.device_id,
+            _R.id,
+            _R.bundle_id,
+            _R.first_line,
+            _R.seq_lo,
+            _R.seq_hi,
+            _R.file_seq_lo,
+            _R.file_seq_hi,
+            _R.start_us,
+            _R.end_us,
+            _R.max_shortfall_us,
+            _R.max_hole_us,
+        ).where(_R.device_id.in_(batch))
+    ).all()
+    if not rows:
+        return RunFacts.none()
+    known = np.array(batch)
+    columns = list(zip(*rows, strict=True))
+    ints = [np.array(c, dtype=np.int64) for c in columns[1:]]
+    elsewhere = np.concatenate(
+        [odd["named_twice_runs"], odd["stored_twice_runs"], odd["deleted_runs"]]
+    )
+    run_id, bundle_id, first_line, seq_lo, seq_hi, fs_lo, fs_hi, start, end, short, hole = ints
+    return RunFacts(
+        device=np.searchsorted(known, np.array(columns[0], dtype=known.dtype)).astype(np.int64),
+        run_id=run_id,
+        bundle_id=bundle_id,
+        first_line=first_line,
+        seq_lo=seq_lo,
+        seq_hi=seq_hi,
+        file_seq_lo=fs_lo,
+        file_seq_hi=fs_hi,
+        start_us=start,
+        end_us=end,
+        max_shortfall_us=short,
+        max_hole_us=hole,
+        named_elsewhere=np.isin(run_id, elsewhere),
+    )
+
+
+def _line_facts(
+    db: Connection, batch: Sequence[str], statement: Any, odd: dict[str, Any]
+) -> tuple[SegmentFacts, dict[str, Ints]]:
+    rows = _plain_rows(db, statement)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 12
+
+    def ints(i: int) -> Ints:
+        return np.array(columns[i], dtype=np.int64)
+
+    known = np.array(batch)
+    # A file stored twice joins its line twice: one row per line (such a line is not routine).
+    line_id_all = ints(0)
+    _, one = np.unique(line_id_all, return_index=True)
+    line_id, file_id = line_id_all[one], ints(8)[one]
+    bundle_id, line, seq = ints(2)[one], ints(3)[one], ints(4)[one]
+    prev_seq, next_seq, next_is_undock = _neighbours(db, batch, bundle_id, line, seq)
+    deletes = db.execute(
+        select(_E.device_id, _E.file_seq).where(
+            _E.device_id.in_(batch), _E.event == "delete", _E.file_seq.is_not(None)
+        )
+    ).all()
+    facts = SegmentFacts(
+        device=np.searchsorted(known, np.array(columns[1], dtype=known.dtype))[one],
+        seq=seq,
+        prev_seq=prev_seq,
+        next_seq=next_seq,
+        next_is_undock=next_is_undock,
+        file_seq=ints(5)[one],
+        start_us=ints(6)[one],
+        end_us=ints(7)[one],
+        named_once=~np.isin(line_id, odd["named_twice"]),
+        stored_once=~np.isin(line_id, odd["stored_twice"]) & (file_id >= 0),
+        deleted=np.isin(line_id, odd["deleted"]),
+        readable=np.array(columns[10], dtype=np.bool_)[one],
+        hashes_agree=np.array(columns[11], dtype=np.bool_)[one],
+        span_s=np.array(columns[9], dtype=np.float64)[one],
+        deletes_device=np.searchsorted(
+            known, np.array([d for d, _ in deletes], dtype=known.dtype)
+        ).astype(np.int64),
+        deletes_file_seq=np.array([s for _, s in deletes], dtype=np.int64),
+    )
+    return facts, {"line_id": line_id, "bundle_id": bundle_id, "line": line, "file_id": file_id}
+
+
+def _concat(parts: Sequence[SegmentFacts]) -> SegmentFacts:
+    """Facts of more lines: the per-line columns joined, the per-device deletes kept once."""
+    first = parts[0]
+    return SegmentFacts(
+        **{
+            name: (
+                getattr(first, name)
+                if name.startswith("deletes_")
+                else np.concatenate([getattr(p, name) for p in parts])
+            )
+            for name in SegmentFacts.__slots__
+        }
+    )
+
+
+def _neighbours(
+    db: Connection, batch: Sequence[str], bundle_id: Ints, line: Ints, seq: Ints
+) -> tuple[Ints, Ints, Flags]:
+    """The event counters of the lines before and after each segment line in its bundle.
+
+    The other lines are few (undock, dock, battery, ...): read as columns and merged with
+    the segment lines by (bundle, line number). A neighbour not read (a skipped line
+    number, or a line inside a run) leaves -1, and the line is not routine.
+    """
+    others = _plain_rows(
+        db,
+        select(_E.bundle_id, _E.line, _E.seq, case((_E.event == "undock", 1), else_=0)).where(
+            _E.device_id.in_(batch), _E.event != "segment"
+        ),
+    )
+    other = np.array(others, dtype=np.int64).reshape(-1, 4)
+    key = np.concatenate((bundle_id * (1 << 32) + line, other[:, 0] * (1 << 32) + other[:, 1]))
+    every_seq = np.concatenate((seq, other[:, 2]))
+    undock = np.concatenate((np.zeros(seq.shape[0], dtype=np.int64), other[:, 3]))
+    order = np.argsort(key, kind="stable")
+    key, every_seq, undock = key[order], every_seq[order], undock[order]
+    at = np.searchsorted(key, bundle_id * (1 << 32) + line)
+    last = key.shape[0] - 1
+    before = np.maximum(at - 1, 0)
+    after = np.minimum(at + 1, max(last, 0))
+    has_before = (at > 0) & (key[before] == key[at] - 1)
+    has_after = (at < last) & (key[after] == key[at] + 1)
+    return (
+        np.where(has_before, every_seq[before], -1),
+        np.where(has_after, every_seq[after], -1),
+        has_after & (undock[after] == 1),
+    )
 
 
 def _plain_rows(db: Connection, statement: Any) -> list[tuple[Any, ...]]:
@@ -285,20 +439,8 @@ def _plain_rows(db: Connection, statement: Any) -> list[tuple[Any, ...]]:
     return rows
 
 
-def _devices_with_unnamed(region: RegionFacts) -> list[str]:
-    """Devices that stored more files than their segment lines name."""
-    joined = region.joined_file >= 0
-    _, first = np.unique(region.joined_file[joined], return_index=True)
-    line = region.joined_line[joined][first]
-    device = region.facts.device[np.searchsorted(region.line_id, line)]
-    named = np.bincount(device, minlength=len(region.devices))
-    return [
-        d for d, n, held in zip(region.devices, named, region.stored_files, strict=True) if held > n
-    ]
-
-
-def _facts_query(devices: Sequence[str]) -> Any:
-    """Each segment line with the file stored under its name (a row per copy)."""
+def _facts_query(devices: Sequence[str], which: Any) -> Any:
+    """Each segment line (of those `which` picks) with the file stored under its name, a row per copy."""
     claimed = _E.fields["sha256"].as_string()
     readable = and_(_S.media_error.is_(None), _S.span_s.is_not(None), cast(_S.jumps, Text) == "[]")
     hashes = and_(_S.sha256 == _S.listed_sha256, or_(claimed.is_(None), claimed == _S.sha256))
@@ -330,47 +472,38 @@ def _facts_query(devices: Sequence[str]) -> Any:
                 _S, and_(_S.device_id == _E.device_id, _S.path == _E.file)
             )
         )
-        .where(_E.device_id.in_(devices), _E.event == "segment")
-    )
-
-
-def _deleted_by_name(devices: Sequence[str]) -> Any:
-    """Segment lines whose file a `delete` line of the same device names."""
-    deletes = select(_E.device_id, _E.file).where(
-        _E.device_id.in_(devices), _E.event == "delete", _E.file.is_not(None)
-    )
-    return select(_E.id).where(
-        _E.device_id.in_(devices),
-        _E.event == "segment",
-        tuple_(_E.device_id, _E.file).in_(deletes),
+        .where(_E.device_id.in_(devices), _E.event == "segment", which)
     )
 
 
 def _routine_columns(region: RegionFacts, routine: Flags, bundle_ids: Ints, positions: Ints) -> Any:
-    """Per device, its routine segments; `positions` gives each bundle's place in its device's log."""
-    facts = region.facts
+    """Per device, its routine footage: sound runs and routine single lines, as rows."""
+    facts, runs = region.facts, region.runs
     picked = np.flatnonzero(routine)
-    device = facts.device[picked]
-    place = positions[np.searchsorted(bundle_ids, region.bundle_id[picked])]
+    kept = np.flatnonzero(region.sound)
+    start = facts.start_us[picked]
+    device = np.concatenate((runs.device[kept], facts.device[picked]))
+    bundle = np.concatenate((runs.bundle_id[kept], region.bundle_id[picked]))
+    rows = {
+        "bundle": positions[np.searchsorted(bundle_ids, bundle)],
+        "line": np.concatenate((runs.first_line[kept], region.line[picked])),
+        "seq_lo": np.concatenate((runs.seq_lo[kept], facts.seq[picked])),
+        "seq_hi": np.concatenate((runs.seq_hi[kept], facts.seq[picked])),
+        "file_seq_lo": np.concatenate((runs.file_seq_lo[kept], facts.file_seq[picked])),
+        "file_seq_hi": np.concatenate((runs.file_seq_hi[kept], facts.file_seq[picked])),
+        "start_us": np.concatenate((runs.start_us[kept], start)),
+        "end_us": np.concatenate((runs.end_us[kept], start + span_us(facts.span_s[picked]))),
+    }
 
     def of(code: int, bundles: tuple[str, ...]) -> RoutineSegments:
         mine = device == code
-        rows = picked[mine]
-        if not rows.shape[0]:
+        if not mine.any():
             return RoutineSegments.none()
-        return RoutineSegments(
-            bundles=bundles,
-            bundle=place[mine],
-            line=region.line[rows],
-            seq=facts.seq[rows],
-            file_seq=facts.file_seq[rows],
-            start_us=facts.start_us[rows],
-            span_s=facts.span_s[rows],
-        )
+        return RoutineSegments(bundles, **{name: column[mine] for name, column in rows.items()})
 
     return of
 
 
-def _chunks(values: Collection[Any] | Ints) -> list[list[int]]:
-    ordered = sorted(int(v) for v in values)
+def _chunks(values: Collection[Any] | Ints) -> list[list[Any]]:
+    ordered = sorted(v.item() if isinstance(v, np.generic) else v for v in values)
     return [ordered[n : n + _CHUNK] for n in range(0, len(ordered), _CHUNK)]

@@ -19,6 +19,7 @@ from bodycam_guard.adapters.db.tables import (
     IncidentRow,
     Officer,
     Segment,
+    SegmentRunRow,
     Station,
     ensure_known,
 )
@@ -35,6 +36,7 @@ from bodycam_guard.domain.incidents import (
 )
 from bodycam_guard.domain.manifest import Manifest
 from bodycam_guard.domain.roster import RosteredDuty
+from bodycam_guard.domain.segment_runs import SegmentRun, bundle_runs
 from bodycam_guard.domain.timeline import DeviceHistory, ReceivedFile, ReceivedLog, place_events
 
 # Kinds the detector derives from received data; it may retract these when new data
@@ -111,6 +113,7 @@ class SqlBundles:
         )
         self._s.add(bundle)
         self._s.flush()
+        run_of_line, run_of_file = self._add_runs(bundle, log, files)
         file_seqs = {
             ev.str_field("file"): ev.int_field("file_seq")
             for ev in log.events
@@ -135,6 +138,7 @@ class SqlBundles:
                     video_packets=media.video_packets if media else None,
                     audio_packets=media.audio_packets if media else None,
                     media_error=f.media_error,
+                    run_id=run_of_file.get(f.path),
                 )
             )
         self._s.add_all(
@@ -150,10 +154,25 @@ class SqlBundles:
                 file_seq=ev.int_field("file_seq") if ev.event in _NAMES_A_FILE else None,
                 start_us=_segment_time(ev, "start"),
                 end_us=_segment_time(ev, "end"),
+                run_id=run_of_line.get(ev.line),
             )
             for ev in log.events
         )
         self._s.flush()
+
+    def _add_runs(
+        self, bundle: Bundle, log: DeviceLog, files: Sequence[ReceivedFile]
+    ) -> tuple[dict[int, int], dict[str, int]]:
+        """Summarise the bundle's runs of routine footage; which run each line and file is in."""
+        run_of_line: dict[int, int] = {}
+        run_of_file: dict[str, int] = {}
+        for run in bundle_runs(log.events, files):
+            row = SegmentRunRow(bundle_id=bundle.id, device_id=bundle.device_id, **run_columns(run))
+            self._s.add(row)
+            self._s.flush()
+            run_of_line.update(dict.fromkeys(range(run.first_line, run.last_line + 1), row.id))
+            run_of_file.update(dict.fromkeys(run.paths, row.id))
+        return run_of_line, run_of_file
 
     def devices_pending_detection(self) -> list[str]:
         """Devices with a stored bundle that detection has not yet run over."""
@@ -355,6 +374,22 @@ class SqlApiTokens:
     def role_for(self, token_sha256: str) -> str | None:
         """The role of the token with this hash, or None."""
         return self._s.scalar(select(ApiToken.role).where(ApiToken.token_sha256 == token_sha256))
+
+
+def run_columns(run: SegmentRun) -> dict[str, int]:
+    """A run's summary as `segment_runs` columns."""
+    return {
+        "first_line": run.first_line,
+        "last_line": run.last_line,
+        "seq_lo": run.seq_lo,
+        "seq_hi": run.seq_hi,
+        "file_seq_lo": run.file_seq_lo,
+        "file_seq_hi": run.file_seq_hi,
+        "start_us": run.start_us,
+        "end_us": run.end_us,
+        "max_shortfall_us": run.max_shortfall_us,
+        "max_hole_us": run.max_hole_us,
+    }
 
 
 def _segment_time(event: DeviceEvent, name: str) -> int | None:

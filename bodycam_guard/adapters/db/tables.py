@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -93,6 +94,8 @@ class Bundle(Base):
     """False until detection has run over this bundle's device after it was stored."""
     leaf_index: Mapped[int | None] = mapped_column(BigInteger)
     """The bundle's `bundle` leaf in the transparency log."""
+    runs_built: Mapped[bool] = mapped_column(default=True, server_default=false())
+    """Its routine segment runs are summarised (`segment_runs`); False for bundles stored before."""
     log_leaf_index: Mapped[int | None] = mapped_column(BigInteger)
     """The `device_log` leaf of its device log file."""
 
@@ -105,6 +108,13 @@ class Segment(Base):
         UniqueConstraint("bundle_id", "path"),
         # Incremental detection finds a file by name across bundles (a late file).
         Index("ix_segments_device_path", "device_id", "path"),
+        # Re-detection reads the files outside runs of routine footage: few.
+        Index(
+            "ix_segments_outside_runs",
+            "device_id",
+            sqlite_where=text("run_id IS NULL"),
+            postgresql_where=text("run_id IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     bundle_id: Mapped[int] = mapped_column(ForeignKey("bundles.id"), index=True)
@@ -126,6 +136,27 @@ class Segment(Base):
     """The device chain value after this segment (hex); None when not chained (late file)."""
     leaf_index: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
     """Its `segment` or `late_segment` leaf; None for a file no `segment` event names."""
+    run_id: Mapped[int | None] = mapped_column(index=True)
+    """The run of routine footage it belongs to, if any."""
+
+
+class SegmentRunRow(Base):
+    """A run of routine footage in one bundle (`domain.segment_runs`), summarised when stored."""
+
+    __tablename__ = "segment_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("bundles.id"), index=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    first_line: Mapped[int]
+    last_line: Mapped[int]
+    seq_lo: Mapped[int] = mapped_column(BigInteger)
+    seq_hi: Mapped[int] = mapped_column(BigInteger)
+    file_seq_lo: Mapped[int] = mapped_column(BigInteger)
+    file_seq_hi: Mapped[int] = mapped_column(BigInteger)
+    start_us: Mapped[int] = mapped_column(BigInteger)
+    end_us: Mapped[int] = mapped_column(BigInteger)
+    max_shortfall_us: Mapped[int] = mapped_column(BigInteger)
+    max_hole_us: Mapped[int] = mapped_column(BigInteger)
 
 
 class DeviceEventRow(Base):
@@ -164,6 +195,12 @@ class DeviceEventRow(Base):
             postgresql_where=text("event <> 'segment'"),
         ),
         Index(
+            "ix_device_events_segments_outside_runs",
+            "device_id",
+            sqlite_where=text("event = 'segment' AND run_id IS NULL"),
+            postgresql_where=text("event = 'segment' AND run_id IS NULL"),
+        ),
+        Index(
             "ix_device_events_time_sync",
             "device_id",
             sqlite_where=text("event = 'time_sync'"),
@@ -186,6 +223,8 @@ class DeviceEventRow(Base):
     """A `segment` line's `start`: device clock, microseconds since the Unix epoch."""
     end_us: Mapped[int | None] = mapped_column(BigInteger)
     """A `segment` line's `end`, likewise."""
+    run_id: Mapped[int | None] = mapped_column(index=True)
+    """The run of routine footage this `segment` line belongs to, if any."""
 
 
 class IncidentRow(Base):

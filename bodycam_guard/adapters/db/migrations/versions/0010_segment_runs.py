@@ -1,0 +1,86 @@
+"""Runs of routine footage: each bundle's consecutive routine segments summarised in one row.
+
+Re-detection reads a run instead of its lines and files (`domain.segment_runs`).
+Bundles stored before this revision are marked `runs_built = false`; detection
+summarises them the first time it reads them (nothing is lost meanwhile: a bundle
+without runs is read line by line).
+
+Revision ID: 0010
+Revises: 0009
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+    op.create_table(
+        "segment_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("bundle_id", sa.Integer(), nullable=False),
+        sa.Column("device_id", sa.String(length=64), nullable=False),
+        sa.Column("first_line", sa.Integer(), nullable=False),
+        sa.Column("last_line", sa.Integer(), nullable=False),
+        sa.Column("seq_lo", sa.BigInteger(), nullable=False),
+        sa.Column("seq_hi", sa.BigInteger(), nullable=False),
+        sa.Column("file_seq_lo", sa.BigInteger(), nullable=False),
+        sa.Column("file_seq_hi", sa.BigInteger(), nullable=False),
+        sa.Column("start_us", sa.BigInteger(), nullable=False),
+        sa.Column("end_us", sa.BigInteger(), nullable=False),
+        sa.Column("max_shortfall_us", sa.BigInteger(), nullable=False),
+        sa.Column("max_hole_us", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(["bundle_id"], ["bundles.id"]),
+        sa.ForeignKeyConstraint(["device_id"], ["devices.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("segment_runs", schema=None) as batch_op:
+        batch_op.create_index("ix_segment_runs_bundle_id", ["bundle_id"], unique=False)
+        batch_op.create_index("ix_segment_runs_device_id", ["device_id"], unique=False)
+    with op.batch_alter_table("bundles", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("runs_built", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    # Plain ALTER TABLE ADD COLUMN (no table copy on SQLite); the foreign key is the ORM's.
+    op.add_column("device_events", sa.Column("run_id", sa.Integer(), nullable=True))
+    op.add_column("segments", sa.Column("run_id", sa.Integer(), nullable=True))
+    op.create_index("ix_device_events_run_id", "device_events", ["run_id"], unique=False)
+    op.create_index("ix_segments_run_id", "segments", ["run_id"], unique=False)
+    op.create_index(
+        "ix_device_events_segments_outside_runs",
+        "device_events",
+        ["device_id"],
+        unique=False,
+        sqlite_where=sa.text("event = 'segment' AND run_id IS NULL"),
+        postgresql_where=sa.text("event = 'segment' AND run_id IS NULL"),
+    )
+    op.create_index(
+        "ix_segments_outside_runs",
+        "segments",
+        ["device_id"],
+        unique=False,
+        sqlite_where=sa.text("run_id IS NULL"),
+        postgresql_where=sa.text("run_id IS NULL"),
+    )
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+    op.drop_index("ix_segments_outside_runs", table_name="segments")
+    op.drop_index("ix_device_events_segments_outside_runs", table_name="device_events")
+    op.drop_index("ix_segments_run_id", table_name="segments")
+    op.drop_index("ix_device_events_run_id", table_name="device_events")
+    with op.batch_alter_table("segments", schema=None) as batch_op:
+        batch_op.drop_column("run_id")
+    with op.batch_alter_table("device_events", schema=None) as batch_op:
+        batch_op.drop_column("run_id")
+    with op.batch_alter_table("bundles", schema=None) as batch_op:
+        batch_op.drop_column("runs_built")
+    op.drop_table("segment_runs")
