@@ -147,10 +147,11 @@ def muted_stretches(
 ) -> list[Finding]:
     """Duty time between `mute on` and `mute off` (or the end of duty) longer than the tolerance."""
     findings = []
+    mutes = [e for e in events if e.event.event == "mute"]
     for window in windows:
         muted_since: LoggedEvent | None = None
-        for logged in events:
-            if not window.start <= logged.ref <= window.end or logged.event.event != "mute":
+        for logged in mutes:
+            if not window.start <= logged.ref <= window.end:
                 continue
             state = logged.event.str_field("state")
             if state == "on" and muted_since is None:

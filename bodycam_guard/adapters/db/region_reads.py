@@ -67,6 +67,7 @@ class SqlRegionReads:
 
     def __init__(self, session: Session) -> None:
         self._s = session
+        self._odd: dict[tuple[str, ...], dict[str, Any]] = {}
 
     def devices(self) -> list[str]:
         """Every device with a stored bundle, in id order."""
@@ -119,7 +120,7 @@ class SqlRegionReads:
         """The stored runs of these devices, and every `segment` line outside them, with its facts."""
         batch = tuple(sorted(devices))
         db = self._s.connection()
-        odd = _odd_names(db, batch)
+        odd = self._odd[batch] = _odd_names(db, batch)
         runs = _runs(db, batch, odd)
         facts, rows = _line_facts(db, batch, _facts_query(batch, _E.run_id.is_(None)), odd)
         return RegionFacts(
@@ -139,7 +140,7 @@ class SqlRegionReads:
         if not unsound.shape[0]:
             return replace(region, sound=sound)
         db = self._s.connection()
-        odd = _odd_names(db, region.devices)
+        odd = self._odd.get(region.devices) or _odd_names(db, region.devices)
         parts = [
             _line_facts(db, region.devices, _facts_query(region.devices, _E.run_id.in_(chunk)), odd)
             for chunk in _chunks(unsound)
@@ -260,13 +261,16 @@ class SqlRegionReads:
 def _odd_names(db: Connection, batch: Sequence[str]) -> dict[str, Any]:
     """Segment lines whose file another line names, is stored twice, or a `delete` names.
 
-    Each as (line ids, run ids): found by grouping the device's names, so a clash with a
-    line or file in another bundle, or inside a run, is seen.
+    Each as (line ids, run ids). The names are grouped per device first (an index scan
+    that returns the few clashing names), so a clash with a line or file in another
+    bundle, or inside a run, is seen; then only the lines naming those are read.
     """
     segment_lines = and_(_E.device_id.in_(batch), _E.event == "segment")
+    # Over segment and delete lines alike (the partial index on named files covers it): a
+    # name a delete shares is flagged as deleted anyway.
     named = (
         select(_E.device_id, _E.file)
-        .where(segment_lines)
+        .where(_E.device_id.in_(batch), _E.file.is_not(None))
         .group_by(_E.device_id, _E.file)
         .having(func.count() > 1)
     )
@@ -281,11 +285,14 @@ def _odd_names(db: Connection, batch: Sequence[str]) -> dict[str, Any]:
     )
     found: dict[str, Any] = {}
     for name, names in (("named_twice", named), ("stored_twice", stored), ("deleted", deleted)):
-        rows = db.execute(
-            select(_E.id, func.coalesce(_E.run_id, -1)).where(
-                segment_lines, tuple_(_E.device_id, _E.file).in_(names)
-            )
-        ).all()
+        pairs = sorted({(d, f) for d, f in db.execute(names).all()})
+        rows: list[Any] = []
+        for n in range(0, len(pairs), _CHUNK // 2):
+            rows += db.execute(
+                select(_E.id, func.coalesce(_E.run_id, -1)).where(
+                    segment_lines, tuple_(_E.device_id, _E.file).in_(pairs[n : n + _CHUNK // 2])
+                )
+            ).all()
         found[name] = np.array([r[0] for r in rows], dtype=np.int64)
         found[f"{name}_runs"] = np.array([r[1] for r in rows if r[1] >= 0], dtype=np.int64)
     return found

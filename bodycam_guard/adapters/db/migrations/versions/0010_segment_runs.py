@@ -44,11 +44,11 @@ def upgrade() -> None:
     with op.batch_alter_table("segment_runs", schema=None) as batch_op:
         batch_op.create_index("ix_segment_runs_bundle_id", ["bundle_id"], unique=False)
         batch_op.create_index("ix_segment_runs_device_id", ["device_id"], unique=False)
-    with op.batch_alter_table("bundles", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("runs_built", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-    # Plain ALTER TABLE ADD COLUMN (no table copy on SQLite); the foreign key is the ORM's.
+    # Plain ALTER TABLE ADD COLUMN: no table copy on SQLite, whose copy would drop a table
+    # other tables' foreign keys point at.
+    op.add_column(
+        "bundles", sa.Column("runs_built", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
     op.add_column("device_events", sa.Column("run_id", sa.Integer(), nullable=True))
     op.add_column("segments", sa.Column("run_id", sa.Integer(), nullable=True))
     op.create_index("ix_device_events_run_id", "device_events", ["run_id"], unique=False)
@@ -77,10 +77,8 @@ def downgrade() -> None:
     op.drop_index("ix_device_events_segments_outside_runs", table_name="device_events")
     op.drop_index("ix_segments_run_id", table_name="segments")
     op.drop_index("ix_device_events_run_id", table_name="device_events")
-    with op.batch_alter_table("segments", schema=None) as batch_op:
-        batch_op.drop_column("run_id")
-    with op.batch_alter_table("device_events", schema=None) as batch_op:
-        batch_op.drop_column("run_id")
-    with op.batch_alter_table("bundles", schema=None) as batch_op:
-        batch_op.drop_column("runs_built")
+    # ALTER TABLE DROP COLUMN (SQLite 3.35+): no table copy, as in upgrade.
+    op.drop_column("segments", "run_id")
+    op.drop_column("device_events", "run_id")
+    op.drop_column("bundles", "runs_built")
     op.drop_table("segment_runs")
