@@ -17,7 +17,20 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Text, and_, case, cast, func, or_, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from bodycam_guard.adapters.db.duty_records import RosteredDutyRow
@@ -43,6 +56,8 @@ _S = Segment
 _R = SegmentRunRow
 _CHUNK = 500
 """Bound parameters per IN list (SQLite allows 32,766; PostgreSQL 65,535)."""
+_BUILD_BATCH = 200
+"""Bundles summarised per round of reads when runs are built for older bundles."""
 _FILE_COLUMNS = (
     _S.id,
     _S.device_id,
@@ -75,46 +90,64 @@ class SqlRegionReads:
 
     def build_runs(self, devices: Sequence[str]) -> int:
         """Summarise the runs of these devices' bundles stored before runs were kept; how many."""
-        pending = list(
-            self._s.scalars(
-                select(Bundle).where(Bundle.device_id.in_(devices), Bundle.runs_built.is_(False))
+        pending = self._s.execute(
+            select(Bundle.id, Bundle.device_id, Bundle.name).where(
+                Bundle.device_id.in_(devices), Bundle.runs_built.is_(False)
             )
-        )
-        for bundle in pending:
-            events = [
+        ).all()
+        for n in range(0, len(pending), _BUILD_BATCH):
+            self._build(pending[n : n + _BUILD_BATCH])
+        return len(pending)
+
+    def _build(self, bundles: Sequence[Any]) -> None:
+        ids = [b.id for b in bundles]
+        lines: dict[int, list[DeviceEvent]] = {i: [] for i in ids}
+        for r in self._s.execute(
+            select(_E.bundle_id, _E.seq, _E.ts, _E.event, _E.fields, _E.line)
+            .where(_E.bundle_id.in_(ids))
+            .order_by(_E.bundle_id, _E.line)
+        ):
+            lines[r.bundle_id].append(
                 DeviceEvent(seq=r.seq, ts=r.ts, event=r.event, fields=r.fields, line=r.line)
-                for r in self._s.execute(
-                    select(_E.seq, _E.ts, _E.event, _E.fields, _E.line)
-                    .where(_E.bundle_id == bundle.id)
-                    .order_by(_E.line)
-                )
-            ]
-            files = [
-                received_file(r, bundle.name)
-                for r in self._s.execute(select(*_FILE_COLUMNS).where(_S.bundle_id == bundle.id))
-            ]
-            for run in bundle_runs(events, files):
-                row = _R(bundle_id=bundle.id, device_id=bundle.device_id, **run_columns(run))
+            )
+        files: dict[int, list[Any]] = {i: [] for i in ids}
+        for f in self._s.execute(select(*_FILE_COLUMNS).where(_S.bundle_id.in_(ids))):
+            files[f.bundle_id].append(f)
+        member_lines: list[dict[str, Any]] = []
+        member_files: list[dict[str, Any]] = []
+        for b in bundles:
+            received = [received_file(r, b.name) for r in files[b.id]]
+            for run in bundle_runs(lines[b.id], received):
+                row = _R(bundle_id=b.id, device_id=b.device_id, **run_columns(run))
                 self._s.add(row)
                 self._s.flush()
-                self._s.execute(
-                    update(_E)
-                    .where(
-                        _E.bundle_id == bundle.id,
-                        _E.line.between(run.first_line, run.last_line),
-                        _E.event == "segment",
-                    )
-                    .values(run_id=row.id)
+                member_lines.append(
+                    {"run": row.id, "bundle": b.id, "low": run.first_line, "high": run.last_line}
                 )
-                for chunk in _chunks(run.paths):
-                    self._s.execute(
-                        update(_S)
-                        .where(_S.bundle_id == bundle.id, _S.path.in_(chunk))
-                        .values(run_id=row.id)
-                    )
-            bundle.runs_built = True
-        self._s.flush()
-        return len(pending)
+                member_files += [{"run": row.id, "bundle": b.id, "named": p} for p in run.paths]
+        if member_lines:
+            # Core statements, executed once per member: no object is loaded or kept.
+            events, stored = _table(DeviceEventRow), _table(Segment)
+            db = self._s.connection()
+            db.execute(
+                update(events)
+                .where(
+                    events.c.bundle_id == bindparam("bundle"),
+                    events.c.line.between(bindparam("low"), bindparam("high")),
+                    events.c.event == "segment",
+                )
+                .values(run_id=bindparam("run")),
+                member_lines,
+            )
+            db.execute(
+                update(stored)
+                .where(
+                    stored.c.bundle_id == bindparam("bundle"), stored.c.path == bindparam("named")
+                )
+                .values(run_id=bindparam("run")),
+                member_files,
+            )
+        self._s.execute(update(Bundle).where(Bundle.id.in_(ids)).values(runs_built=True))
 
     def segment_facts(self, devices: Sequence[str]) -> RegionFacts:
         """The stored runs of these devices, and every `segment` line outside them, with its facts."""
@@ -256,6 +289,13 @@ class SqlRegionReads:
         kept = [r for r in rows if r.id not in routine_files]
         kept.sort(key=lambda r: r.id)
         return kept
+
+
+def _table(model: type[DeviceEventRow] | type[Segment]) -> Table:
+    """A mapped class's table, typed as a table."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _odd_names(db: Connection, batch: Sequence[str]) -> dict[str, Any]:
