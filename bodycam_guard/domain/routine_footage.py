@@ -80,6 +80,7 @@ class RunFacts:
     run_id: Ints
     bundle_id: Ints
     first_line: Ints
+    last_line: Ints
     seq_lo: Ints
     seq_hi: Ints
     file_seq_lo: Ints
@@ -95,7 +96,7 @@ class RunFacts:
     def none(cls) -> RunFacts:
         """No stored runs."""
         e = np.empty(0, dtype=np.int64)
-        return cls(e, e, e, e, e, e, e, e, e, e, e, e, np.empty(0, dtype=np.bool_))
+        return cls(e, e, e, e, e, e, e, e, e, e, e, e, e, np.empty(0, dtype=np.bool_))
 
     def __len__(self) -> int:
         return int(self.run_id.shape[0])

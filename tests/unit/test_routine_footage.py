@@ -106,6 +106,7 @@ def _runs(**changes: object) -> RunFacts:
         run_id=_ints(1),
         bundle_id=_ints(1),
         first_line=_ints(3),
+        last_line=_ints(5),
         seq_lo=_ints(11),
         seq_hi=_ints(13),
         file_seq_lo=_ints(5),

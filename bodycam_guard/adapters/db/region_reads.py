@@ -174,9 +174,16 @@ class SqlRegionReads:
             return replace(region, sound=sound)
         db = self._s.connection()
         odd = self._odd.get(region.devices) or _odd_names(db, region.devices)
+        runs = region.runs
+        members = [
+            and_(_E.bundle_id == int(b), _E.line.between(int(lo), int(hi)))
+            for b, lo, hi in zip(
+                runs.bundle_id[~sound], runs.first_line[~sound], runs.last_line[~sound], strict=True
+            )
+        ]
         parts = [
-            _line_facts(db, region.devices, _facts_query(region.devices, _E.run_id.in_(chunk)), odd)
-            for chunk in _chunks(unsound)
+            _line_facts(db, region.devices, _facts_query(region.devices, or_(*chunk)), odd)
+            for chunk in (members[n : n + _CHUNK // 5] for n in range(0, len(members), _CHUNK // 5))
         ]
         facts = _concat([region.facts, *(p[0] for p in parts)])
         return replace(
@@ -283,8 +290,16 @@ class SqlRegionReads:
                 select(*_FILE_COLUMNS).where(_S.device_id.in_(region.devices), _S.run_id.is_(None))
             ).all()
         )
-        for chunk in _chunks(region.runs.run_id[~region.sound]):
-            rows += db.execute(select(*_FILE_COLUMNS).where(_S.run_id.in_(chunk))).all()
+        unsound = ~region.sound
+        wanted = set(region.runs.run_id[unsound].tolist())
+        for chunk in _chunks(np.unique(region.runs.bundle_id[unsound])):
+            rows += [
+                r
+                for r in db.execute(
+                    select(*_FILE_COLUMNS, _S.run_id).where(_S.bundle_id.in_(chunk))
+                )
+                if r.run_id in wanted
+            ]
         routine_files = set(region.file_id[routine].tolist())
         kept = [r for r in rows if r.id not in routine_files]
         kept.sort(key=lambda r: r.id)
@@ -345,6 +360,7 @@ def _runs(db: Connection, batch: Sequence[str], odd: dict[str, Any]) -> RunFacts
             _R.id,
             _R.bundle_id,
             _R.first_line,
+            _R.last_line,
             _R.seq_lo,
             _R.seq_hi,
             _R.file_seq_lo,
@@ -363,12 +379,13 @@ def _runs(db: Connection, batch: Sequence[str], odd: dict[str, Any]) -> RunFacts
     elsewhere = np.concatenate(
         [odd["named_twice_runs"], odd["stored_twice_runs"], odd["deleted_runs"]]
     )
-    run_id, bundle_id, first_line, seq_lo, seq_hi, fs_lo, fs_hi, start, end, short, hole = ints
+    run_id, bundle_id, first, last, seq_lo, seq_hi, fs_lo, fs_hi, start, end, short, hole = ints
     return RunFacts(
         device=np.searchsorted(known, np.array(columns[0], dtype=known.dtype)).astype(np.int64),
         run_id=run_id,
         bundle_id=bundle_id,
-        first_line=first_line,
+        first_line=first,
+        last_line=last,
         seq_lo=seq_lo,
         seq_hi=seq_hi,
         file_seq_lo=fs_lo,

@@ -136,7 +136,7 @@ class Segment(Base):
     """The device chain value after this segment (hex); None when not chained (late file)."""
     leaf_index: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
     """Its `segment` or `late_segment` leaf; None for a file no `segment` event names."""
-    run_id: Mapped[int | None] = mapped_column(index=True)
+    run_id: Mapped[int | None]
     """The run of routine footage it belongs to, if any."""
 
 
@@ -223,7 +223,7 @@ class DeviceEventRow(Base):
     """A `segment` line's `start`: device clock, microseconds since the Unix epoch."""
     end_us: Mapped[int | None] = mapped_column(BigInteger)
     """A `segment` line's `end`, likewise."""
-    run_id: Mapped[int | None] = mapped_column(index=True)
+    run_id: Mapped[int | None]
     """The run of routine footage this `segment` line belongs to, if any."""
 
 

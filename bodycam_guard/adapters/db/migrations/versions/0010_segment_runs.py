@@ -51,8 +51,8 @@ def upgrade() -> None:
     )
     op.add_column("device_events", sa.Column("run_id", sa.Integer(), nullable=True))
     op.add_column("segments", sa.Column("run_id", sa.Integer(), nullable=True))
-    op.create_index("ix_device_events_run_id", "device_events", ["run_id"], unique=False)
-    op.create_index("ix_segments_run_id", "segments", ["run_id"], unique=False)
+    # Only the rows outside runs are indexed by it: an index on run_id itself would tempt the
+    # planner into reading every row of a store whose older bundles have no runs yet.
     op.create_index(
         "ix_device_events_segments_outside_runs",
         "device_events",
@@ -75,8 +75,6 @@ def downgrade() -> None:
     """Revert this revision."""
     op.drop_index("ix_segments_outside_runs", table_name="segments")
     op.drop_index("ix_device_events_segments_outside_runs", table_name="device_events")
-    op.drop_index("ix_segments_run_id", table_name="segments")
-    op.drop_index("ix_device_events_run_id", table_name="device_events")
     # ALTER TABLE DROP COLUMN (SQLite 3.35+): no table copy, as in upgrade.
     op.drop_column("segments", "run_id")
     op.drop_column("device_events", "run_id")
