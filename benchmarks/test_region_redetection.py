@@ -9,8 +9,9 @@ Run (the first run builds the cached store under /tmp, which takes a while):
 The store (`synthetic_store`) holds 1,000 cameras x 80 days x 120 segments. What is
 timed is `redetect_region` over cameras 1 to K (K from BODYCAM_BENCH_REGION_CAMERAS,
 20 unless set; camera 0 is left out, as the incremental benchmark uploads to it): in
-batches, it reads the cameras' segment facts as numpy columns, keeps routine segments
-as columns and reconciles each camera's incidents. The named peer, in the same run
+batches, it reads each bundle's runs of routine footage (summarised when the bundle
+was stored, or on the first run for bundles of the cached store) and the rest of the
+cameras' segment lines as numpy columns, and reconciles each camera's incidents. The named peer, in the same run
 over the same cameras, is the per-device object path: each camera's history loaded
 with `histories.load` (every event and file a Python object), `detect`, then the same
 reconciliation and bookkeeping, one transaction per camera. Before timing,
@@ -44,7 +45,7 @@ from bodycam_guard.adapters.db.unit_of_work import SqlUnitOfWork
 from bodycam_guard.domain.detector import detect
 from bodycam_guard.domain.incidents import DetectionPolicy, Finding
 from bodycam_guard.domain.rfc3339 import parse_rfc3339
-from bodycam_guard.domain.routine_footage import routine_mask
+from bodycam_guard.services.detect import read_region
 from bodycam_guard.services.detect_region import RegionReport, redetect_region
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -157,9 +158,7 @@ def _by_id(findings: list[Finding]) -> dict[str, Finding]:
 def test_both_paths_find_the_same(store: tuple[Uow, int]) -> None:
     uow, _ = store
     with uow() as work:
-        region = work.regions.segment_facts(DEVICES)
-        mask = routine_mask(region.facts, tolerance_s=POLICY.tolerance_s)
-        histories = work.regions.histories(region, mask)
+        histories = read_region(work, DEVICES, policy=POLICY).histories
         assert sorted(histories) == sorted(DEVICES)
         columns = {d: _by_id(detect(histories[d], POLICY, now=NOW)) for d in DEVICES}
     differing = {}
