@@ -157,8 +157,25 @@ def _window(undock: LoggedEvent, until: LoggedEvent, dock: LoggedEvent | None) -
     )
 
 
+_last_records: list[tuple[tuple[LoggedEvent, ...], list[SegmentRecord]]] = []
+"""The latest tuple of events read and its records: detection reads one history's in several passes."""
+
+
 def segment_records(events: Sequence[LoggedEvent]) -> list[SegmentRecord]:
-    """Every `segment` event, its start and end corrected to the reference clock."""
+    """Every `segment` event, its start and end corrected to the reference clock.
+
+    Passes over the same tuple of events (it cannot change) share one reading.
+    """
+    last = _last_records[0] if _last_records else None  # one read: threads may replace it
+    if last is not None and last[0] is events:
+        return list(last[1])
+    records = _read_segments(events)
+    if isinstance(events, tuple):
+        _last_records[:] = [(events, records)]
+    return list(records)
+
+
+def _read_segments(events: Sequence[LoggedEvent]) -> list[SegmentRecord]:
     records = []
     for logged in events:
         if logged.event.event != "segment":
