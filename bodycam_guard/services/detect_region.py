@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bodycam_guard.domain.detector import detect
+from bodycam_guard.domain.errors import NotFoundError
 from bodycam_guard.domain.incidents import DetectionPolicy
 from bodycam_guard.services.detect import read_region
 from bodycam_guard.services.ports import Clock, UnitOfWorkFactory
@@ -52,9 +53,12 @@ def redetect_region(
 ) -> RegionReport:
     """Re-detect these devices (every stored device when None), reconciling all their incidents."""
     began = time.perf_counter()
+    with uow() as work:
+        stored = work.regions.devices()
     if devices is None:
-        with uow() as work:
-            devices = work.regions.devices()
+        devices = stored
+    elif unknown := sorted(set(devices) - set(stored)):
+        raise NotFoundError(f"no bundle stored for device {', '.join(unknown)}")
     totals = dict.fromkeys(("segments", "routine", "findings", "new", "retracted"), 0)
     for first in range(0, len(devices), batch):
         chosen = devices[first : first + batch]

@@ -105,3 +105,6 @@ def test_detect_re_judges_the_stored_region_and_changes_nothing_when_nothing_cha
     one = _run(home, "detect", "--device", "KZ-AST-0002")
     assert one.returncode == 0
     assert one.stdout.startswith("1 device, ")
+    typo = _run(home, "detect", "--device", "KZ-AST-002")
+    assert typo.returncode != 0
+    assert "no bundle stored for device KZ-AST-002" in typo.stderr
