@@ -225,8 +225,8 @@ class RoutineSegments:
 
     @property
     def segments(self) -> int:
-        """How many segment lines the rows stand for."""
-        return int((self.seq_hi - self.seq_lo + 1).sum())
+        """How many segment lines the rows stand for (their file counters go on one by one)."""
+        return int((self.file_seq_hi - self.file_seq_lo + 1).sum())
 
     def covered(self, events: Sequence[LoggedEvent]) -> tuple[Floats, Floats]:
         """What the files cover on the reference clock, as (start, end) seconds.

@@ -1,10 +1,11 @@
 """Runs of routine footage within one bundle, summarised when the bundle is stored.
 
-A run is a stretch of consecutive `segment` lines of one bundle, each routine as far
-as the bundle itself shows (`domain.routine_footage`): neighbours one counter away,
+A run is a stretch of consecutive lines of one bundle: `segment` lines, each routine
+as far as the bundle itself shows (`domain.routine_footage`): neighbours one counter away,
 not the last line before an `undock`, its file stored in this bundle once, named
 once, readable, whole and with the hashes claimed, its file counter one above the
-previous member's and named by no `delete` of the bundle. A run keeps what
+previous member's and named by no `delete` of the bundle; and, between them, inert
+lines no rule reads (battery level, power on, recording started). A run keeps what
 detection needs of its members: the counters it spans, the stretch of device time
 its files cover, and the largest shortfall and inner hole, so a later policy can
 tell whether the run still hides nothing.
@@ -60,22 +61,33 @@ class _Member:
     path: str
 
 
+INERT_EVENTS = frozenset({"battery", "power_on", "record_start"})
+"""Lines no rule reads but for their place in the log: a run passes over them."""
+
+
 def bundle_runs(events: Sequence[DeviceEvent], files: Sequence[ReceivedFile]) -> list[SegmentRun]:
-    """The runs of one bundle's log (its lines in order) and the files stored with it."""
+    """The runs of one bundle's log (its lines in order) and the files stored with it.
+
+    A run may pass over inert lines (`INERT_EVENTS`) between two members, as long as
+    line numbers and event counters go on one by one; it begins and ends with a member.
+    """
     bundle = _Bundle(events, files)
     runs: list[SegmentRun] = []
     members: list[_Member] = []
-    for n in range(len(events)):
+    last = (0, 0)
+    """Line number and event counter of the last line the current run took in."""
+    for n, event in enumerate(events):
         member = bundle.member(n)
-        if members and (
-            member is None
-            or member.line != members[-1].line + 1
-            or member.file_seq != members[-1].file_seq + 1
-        ):
-            runs.append(_summary(members))
-            members = []
-        if member is not None:
+        follows = bool(members) and (event.line, event.seq) == (last[0] + 1, last[1] + 1)
+        if member is not None and follows and member.file_seq == members[-1].file_seq + 1:
             members.append(member)
+        elif member is None and follows and event.event in INERT_EVENTS:
+            pass
+        else:
+            if members:
+                runs.append(_summary(members))
+            members = [member] if member is not None else []
+        last = (event.line, event.seq)
     if members:
         runs.append(_summary(members))
     return runs

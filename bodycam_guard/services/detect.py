@@ -103,7 +103,7 @@ def read_region(work: UnitOfWork, devices: Sequence[str], *, policy: DetectionPo
         region.facts, tolerance_s=policy.tolerance_s, runs=region.runs, sound=sound
     )
     runs = region.runs
-    in_runs = int((runs.seq_hi[sound] - runs.seq_lo[sound] + 1).sum())
+    in_runs = int((runs.file_seq_hi[sound] - runs.file_seq_lo[sound] + 1).sum())
     return RegionRead(
         histories=work.regions.histories(region, routine),
         segments=in_runs + len(region.line_id),

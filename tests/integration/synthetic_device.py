@@ -108,6 +108,10 @@ def _shift(camera: _Camera, name: str, start: datetime) -> SyntheticBundle:
         length = rng.uniform(40, 240)
         _segment(camera, bundle, t, t + timedelta(seconds=length))
         t += timedelta(seconds=length)
+        if (
+            camera.file_seq % 3 == 0
+        ):  # an inert line now and then (no draw: seeds keep their cameras)
+            camera.line(bundle, t, "battery", level=80)
     end = t + timedelta(seconds=rng.uniform(1, 30))
     if rng.random() < 0.15:
         camera.line(bundle, end, "mute", state="on")  # muted till the end of duty

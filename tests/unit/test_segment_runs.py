@@ -73,8 +73,8 @@ def test_a_run_breaks_at_anything_the_bundle_shows_to_be_unusual() -> None:
     log.line("undock", station_id="ST", officer_id="OFF")
     log.segment(0)  # 1: first segment, after the undock line
     log.segment(300)  # 2
-    log.line("battery", level=90)
-    log.segment(600)  # 3: a run of one
+    log.line("battery", level=90)  # inert: the run passes over it
+    log.segment(600)  # 3
     log.segment(900, jumps=(TimestampJump(10.0, 20.0),))  # 4: a hole in the file
     log.segment(1200, listed="b" * 64)  # 5: the manifest claims another hash
     log.segment(1500)  # 6
@@ -84,7 +84,14 @@ def test_a_run_breaks_at_anything_the_bundle_shows_to_be_unusual() -> None:
     log.segment(2400)  # 9: the last line before the undock
     log.line("undock", station_id="ST", officer_id="OFF")
     runs = bundle_runs(log.events, log.files)
-    assert [(r.file_seq_lo, r.file_seq_hi) for r in runs] == [(1, 2), (3, 3), (6, 6), (8, 8)]
+    assert [(r.file_seq_lo, r.file_seq_hi) for r in runs] == [(1, 3), (6, 6), (8, 8)]
+    # The first run spans the battery line: lines 2-5, event counters 102-105.
+    assert (runs[0].first_line, runs[0].last_line, runs[0].seq_lo, runs[0].seq_hi) == (
+        2,
+        5,
+        102,
+        105,
+    )
 
 
 def test_a_file_not_stored_here_or_stored_twice_is_no_member() -> None:

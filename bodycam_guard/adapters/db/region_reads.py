@@ -134,7 +134,6 @@ class SqlRegionReads:
                 .where(
                     events.c.bundle_id == bindparam("bundle"),
                     events.c.line.between(bindparam("low"), bindparam("high")),
-                    events.c.event == "segment",
                 )
                 .values(run_id=bindparam("run")),
                 member_lines,
@@ -222,7 +221,7 @@ class SqlRegionReads:
         by_id = sorted((b.id, n - first[b.device_id]) for n, b in enumerate(bundles))
         bundle_ids = np.array([i for i, _ in by_id], dtype=np.int64)
         positions = np.array([p for _, p in by_id], dtype=np.int64)
-        events = self._events(devices, region.line_id[~routine])
+        events = self._events(region, region.line_id[~routine])
         events.sort(key=lambda r: (order[r.bundle_id], r.line))
         files = self._files(region, routine)
         duties = self._s.scalars(
@@ -271,13 +270,30 @@ class SqlRegionReads:
             for code, (d, own) in enumerate(by_device.items())
         }
 
-    def _events(self, devices: Sequence[str], kept_segment_lines: Ints) -> list[Any]:
+    def _events(self, region: RegionFacts, kept_segment_lines: Ints) -> list[Any]:
+        """Every line but the segment lines and the inert lines of sound runs, and the kept segment lines."""
         columns = (_E.device_id, _E.bundle_id, _E.line, _E.seq, _E.ts, _E.event, _E.fields)
         rows = list(
             self._s.execute(
-                select(*columns).where(_E.device_id.in_(devices), _E.event != "segment")
+                select(*columns).where(
+                    _E.device_id.in_(region.devices), _E.event != "segment", _E.run_id.is_(None)
+                )
             )
         )
+        runs, unsound = region.runs, ~region.sound
+        spans = [
+            and_(_E.bundle_id == int(b), _E.line.between(int(lo), int(hi)))
+            for b, lo, hi in zip(
+                runs.bundle_id[unsound],
+                runs.first_line[unsound],
+                runs.last_line[unsound],
+                strict=True,
+            )
+        ]
+        for n in range(0, len(spans), _CHUNK // 5):
+            rows += self._s.execute(
+                select(*columns).where(_E.event != "segment", or_(*spans[n : n + _CHUNK // 5]))
+            ).all()
         for chunk in _chunks(kept_segment_lines):
             rows += self._s.execute(select(*columns).where(_E.id.in_(chunk))).all()
         return rows
