@@ -5,7 +5,8 @@ two lines of the same log whose event counters are one below and one above its o
 and is not the last line before an `undock`; its file is named by that one line, was
 stored once, probes without timestamp holes and no shorter than logged (beyond the
 tolerance), and has the hashes the manifest and the line claim; its file counter is
-named by no other line and has both neighbours logged; no `delete` names it.
+named by no other line and has both neighbours logged (or no counter at all lies
+beyond it on that side: the device's first and latest files); no `delete` names it.
 
 For such a segment every rule of the detector reaches the same findings whether it
 reads the segment's line and file, or only the stretch the file covers, its event
@@ -109,6 +110,23 @@ class _Counters:
         self._lo = np.sort(_keys(device, low))
         self._hi = np.sort(_keys(device, high))
 
+    def bounded(self, device: Ints, low: Ints, high: Ints) -> Flags:
+        """Whether the counters just outside [low, high] are named, wherever a counter lies beyond.
+
+        A stretch with no counter at all below it (the device's first files) or above it
+        (its latest) needs no neighbour on that side: no skip can begin or end there.
+        """
+        one = np.ones(low.shape, dtype=np.int64)
+        far = np.full(low.shape, _FAR, dtype=np.int64)
+        below = (self.naming(device, low - one, low - one) >= 1) | (
+            self.naming(device, -far, low - one) == 0
+        )
+        above = (self.naming(device, high + one, high + one) >= 1) | (
+            self.naming(device, high + one, far) == 0
+        )
+        bounded: Flags = below & above
+        return bounded
+
     def naming(self, device: Ints, low: Ints, high: Ints) -> Ints:
         """How many ranges or lines name a counter in [low, high] of the device."""
         starting = np.searchsorted(self._lo, _keys(device, high), side="right")
@@ -134,11 +152,9 @@ def sound_runs(runs: RunFacts, facts: SegmentFacts, *, tolerance_s: float) -> Fl
     """
     counters = _counters(facts, runs, np.ones(len(runs), dtype=np.bool_))
     limit_us = (tolerance_s - _MARGIN_S) * 1e6
-    one = np.ones(len(runs), dtype=np.int64)
     sound: Flags = (
         (counters.naming(runs.device, runs.file_seq_lo, runs.file_seq_hi) == 1)
-        & (counters.naming(runs.device, runs.file_seq_lo - one, runs.file_seq_lo - one) >= 1)
-        & (counters.naming(runs.device, runs.file_seq_hi + one, runs.file_seq_hi + one) >= 1)
+        & counters.bounded(runs.device, runs.file_seq_lo, runs.file_seq_hi)
         & ~runs.named_elsewhere
         & (runs.max_shortfall_us <= limit_us)
         & (runs.max_hole_us <= limit_us)
@@ -162,9 +178,7 @@ def routine_mask(
     sound = sound if sound is not None else np.zeros(len(runs), dtype=np.bool_)
     counters = _counters(facts, runs, sound)
     once = counters.naming(facts.device, facts.file_seq, facts.file_seq) == 1
-    neighbours = (counters.naming(facts.device, facts.file_seq - 1, facts.file_seq - 1) >= 1) & (
-        counters.naming(facts.device, facts.file_seq + 1, facts.file_seq + 1) >= 1
-    )
+    neighbours = counters.bounded(facts.device, facts.file_seq, facts.file_seq)
     shortfall = (facts.end_us - facts.start_us) / 1e6 - np.nan_to_num(facts.span_s, nan=np.inf)
     mask: Flags = (
         (facts.prev_seq == facts.seq - 1)
@@ -183,6 +197,10 @@ def routine_mask(
         & (shortfall <= tolerance_s - _MARGIN_S)
     )
     return mask
+
+
+_FAR = 1 << 40
+"""Beyond any file counter: keys keep 2**42 apart per device, so ±2**40 stays in its device."""
 
 
 def _keys(device: Ints, file_seq: Ints) -> Ints:

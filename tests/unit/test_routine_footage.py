@@ -30,8 +30,8 @@ def _flags(*values: bool) -> Flags:
     return np.array(values, dtype=np.bool_)
 
 
-# Three consecutive segment lines of one device (counters 11-13, files 5-7): the middle one is
-# routine; the first and last lack a file counter neighbour on one side.
+# Three consecutive segment lines of one device (counters 11-13, files 5-7): all routine, the
+# first and last having no file counter beyond them at all.
 GOOD = SegmentFacts(
     device=_ints(0, 0, 0),
     seq=_ints(11, 12, 13),
@@ -53,7 +53,18 @@ GOOD = SegmentFacts(
 
 
 def test_a_segment_between_its_neighbours_is_routine() -> None:
-    assert routine_mask(GOOD, tolerance_s=2.0).tolist() == [False, True, False]
+    assert routine_mask(GOOD, tolerance_s=2.0).tolist() == [True, True, True]
+
+
+def test_a_counter_beyond_an_end_needs_its_neighbour_named() -> None:
+    # A line naming counter 9 after the last: 7 then lacks 8, and 9 lacks 8 too.
+    facts = replace(
+        GOOD,
+        file_seq=_ints(5, 6, 7),
+        deletes_device=_ints(0),
+        deletes_file_seq=_ints(9),
+    )
+    assert routine_mask(facts, tolerance_s=2.0).tolist() == [True, True, False]
 
 
 def _middle(**changes: object) -> bool:
@@ -153,13 +164,16 @@ def test_a_run_between_named_counters_is_sound_and_counts_as_naming_them() -> No
     runs = _runs()
     sound = sound_runs(runs, LINES, tolerance_s=2.0)
     assert sound.tolist() == [True]
-    # Line 4 and 8 have the run as their neighbour; line 9 has 8 and nothing after it.
+    # Lines 4 and 8 have the run as their neighbour, 9 has 8; nothing lies beyond 4 or 9.
     lines = replace(LINES, prev_seq=LINES.seq - 1, next_seq=LINES.seq + 1)
     assert routine_mask(lines, tolerance_s=2.0, runs=runs, sound=sound).tolist() == [
-        False,
         True,
-        False,
+        True,
+        True,
     ]
+    # Without the run, 4 and 8 each lack a neighbour on a side where counters lie.
+    alone = routine_mask(lines, tolerance_s=2.0, runs=runs, sound=np.zeros(1, dtype=np.bool_))
+    assert alone.tolist() == [False, False, True]
 
 
 def test_routine_coverage_is_corrected_by_the_offset_in_effect() -> None:
