@@ -14,8 +14,10 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, text
 
 from bodycam_guard.adapters.db.engine import make_engine, migrate, session_factory
+from bodycam_guard.adapters.db.tables import NameClashRow
 from bodycam_guard.adapters.db.unit_of_work import SqlUnitOfWork
 from bodycam_guard.domain.detector import detect
 from bodycam_guard.domain.incidents import DetectionPolicy, Finding, IncidentFilter
@@ -122,3 +124,18 @@ def test_a_looser_tolerance_retracts_what_it_no_longer_flags(region: UnitOfWorkF
         assert {i.id for i in still_open} == set(_by_id(expected)), device
     redetect_region(uow=region, policy=POLICY, clock=lambda: NOW)
     assert set(_incidents(region)) == set(before)
+
+
+def test_clashing_names_are_recorded_as_bundles_are_stored(region: UnitOfWorkFactory) -> None:
+    """What ingest records equals grouping every name of every device, as migration 0010 does."""
+    grouped = text(
+        "SELECT device_id, file FROM device_events WHERE file IS NOT NULL"
+        " GROUP BY device_id, file HAVING count(*) > 1"
+        " UNION"
+        " SELECT device_id, path FROM segments GROUP BY device_id, path HAVING count(*) > 1"
+    )
+    with region() as work:
+        expected = {(d, p) for d, p in work.session.execute(grouped)}
+        recorded = {(r.device_id, r.path) for r in work.session.scalars(select(NameClashRow))}
+    assert recorded == expected
+    assert len(expected) > 10

@@ -36,7 +36,13 @@ from sqlalchemy.orm import Session
 from bodycam_guard.adapters.db.duty_records import RosteredDutyRow
 from bodycam_guard.adapters.db.history_slices import received_file
 from bodycam_guard.adapters.db.repositories import run_columns
-from bodycam_guard.adapters.db.tables import Bundle, DeviceEventRow, Segment, SegmentRunRow
+from bodycam_guard.adapters.db.tables import (
+    Bundle,
+    DeviceEventRow,
+    NameClashRow,
+    Segment,
+    SegmentRunRow,
+)
 from bodycam_guard.domain.device_log import DeviceEvent
 from bodycam_guard.domain.roster import RosteredDuty
 from bodycam_guard.domain.routine_footage import (
@@ -332,30 +338,19 @@ def _table(model: type[DeviceEventRow] | type[Segment]) -> Table:
 def _odd_names(db: Connection, batch: Sequence[str]) -> dict[str, Any]:
     """Segment lines whose file another line names, is stored twice, or a `delete` names.
 
-    Each as (line ids, run ids). The names are grouped per device first (an index scan
-    that returns the few clashing names), so a clash with a line or file in another
-    bundle, or inside a run, is seen; then only the lines naming those are read.
+    Each as (line ids, run ids). Clashing names are recorded as bundles are stored
+    (`name_clashes`), deletes are few: only the lines naming those are read.
     """
     segment_lines = and_(_E.device_id.in_(batch), _E.event == "segment")
-    # Over segment and delete lines alike (the partial index on named files covers it): a
-    # name a delete shares is flagged as deleted anyway.
-    named = (
-        select(_E.device_id, _E.file)
-        .where(_E.device_id.in_(batch), _E.file.is_not(None))
-        .group_by(_E.device_id, _E.file)
-        .having(func.count() > 1)
-    )
-    stored = (
-        select(_S.device_id, _S.path)
-        .where(_S.device_id.in_(batch))
-        .group_by(_S.device_id, _S.path)
-        .having(func.count() > 1)
+    clashes = select(NameClashRow.device_id, NameClashRow.path).where(
+        NameClashRow.device_id.in_(batch)
     )
     deleted = select(_E.device_id, _E.file).where(
         _E.device_id.in_(batch), _E.event == "delete", _E.file.is_not(None)
     )
-    found: dict[str, Any] = {}
-    for name, names in (("named_twice", named), ("stored_twice", stored), ("deleted", deleted)):
+    found: dict[str, Any] = {"stored_twice": np.empty(0, np.int64)}
+    found["stored_twice_runs"] = found["stored_twice"]
+    for name, names in (("named_twice", clashes), ("deleted", deleted)):
         pairs = sorted({(d, f) for d, f in db.execute(names).all()})
         rows: list[Any] = []
         for n in range(0, len(pairs), _CHUNK // 2):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bodycam_guard.adapters.db.duty_records import RosteredDutyRow
@@ -17,6 +17,7 @@ from bodycam_guard.adapters.db.tables import (
     Device,
     DeviceEventRow,
     IncidentRow,
+    NameClashRow,
     Officer,
     Segment,
     SegmentRunRow,
@@ -159,6 +160,37 @@ class SqlBundles:
             for ev in log.events
         )
         self._s.flush()
+        self._note_clashes(manifest.device_id, log, files)
+
+    def _note_clashes(self, device_id: str, log: DeviceLog, files: Sequence[ReceivedFile]) -> None:
+        """Record the bundle's file names that now clash: named by two lines, or stored twice."""
+        paths = sorted(
+            {f.path for f in files}
+            | {p for ev in log.events if ev.event in _NAMES_A_FILE and (p := ev.str_field("file"))}
+        )
+        clashing: set[str] = set()
+        for n in range(0, len(paths), 500):
+            chunk = paths[n : n + 500]
+            for column, where in (
+                (DeviceEventRow.file, DeviceEventRow.device_id == device_id),
+                (Segment.path, Segment.device_id == device_id),
+            ):
+                clashing.update(
+                    self._s.scalars(
+                        select(column)
+                        .where(where, column.in_(chunk))
+                        .group_by(column)
+                        .having(func.count() > 1)
+                    )
+                )
+        known = set(
+            self._s.scalars(
+                select(NameClashRow.path).where(
+                    NameClashRow.device_id == device_id, NameClashRow.path.in_(sorted(clashing))
+                )
+            )
+        )
+        self._s.add_all(NameClashRow(device_id=device_id, path=p) for p in sorted(clashing - known))
 
     def _add_runs(
         self, bundle: Bundle, log: DeviceLog, files: Sequence[ReceivedFile]

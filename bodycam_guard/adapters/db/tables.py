@@ -140,6 +140,17 @@ class Segment(Base):
     """The run of routine footage it belongs to, if any."""
 
 
+class NameClashRow(Base):
+    """A file name of a device that two lines name, or two stored files carry: never routine footage.
+
+    Written as bundles are stored, so detection reads the few clashes, not every name.
+    """
+
+    __tablename__ = "name_clashes"
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    path: Mapped[str] = mapped_column(String(512), primary_key=True)
+
+
 class SegmentRunRow(Base):
     """A run of routine footage in one bundle (`domain.segment_runs`), summarised when stored."""
 

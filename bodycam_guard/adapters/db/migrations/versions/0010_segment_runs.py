@@ -1,6 +1,8 @@
 """Runs of routine footage: each bundle's consecutive routine segments summarised in one row.
 
 Re-detection reads a run instead of its lines and files (`domain.segment_runs`).
+`name_clashes` keeps the file names of a device that two lines name or two stored
+files carry (backfilled here), so detection need not group every name to find them.
 Bundles stored before this revision are marked `runs_built = false`; detection
 summarises them the first time it reads them (nothing is lost meanwhile: a bundle
 without runs is read line by line).
@@ -44,6 +46,21 @@ def upgrade() -> None:
     with op.batch_alter_table("segment_runs", schema=None) as batch_op:
         batch_op.create_index("ix_segment_runs_bundle_id", ["bundle_id"], unique=False)
         batch_op.create_index("ix_segment_runs_device_id", ["device_id"], unique=False)
+    op.create_table(
+        "name_clashes",
+        sa.Column("device_id", sa.String(length=64), nullable=False),
+        sa.Column("path", sa.String(length=512), nullable=False),
+        sa.ForeignKeyConstraint(["device_id"], ["devices.id"]),
+        sa.PrimaryKeyConstraint("device_id", "path"),
+    )
+    # The clashes already stored: names two lines give, or two stored files carry.
+    op.execute(
+        "INSERT INTO name_clashes (device_id, path)"
+        " SELECT device_id, file FROM device_events WHERE file IS NOT NULL"
+        " GROUP BY device_id, file HAVING count(*) > 1"
+        " UNION"
+        " SELECT device_id, path FROM segments GROUP BY device_id, path HAVING count(*) > 1"
+    )
     # Plain ALTER TABLE ADD COLUMN: no table copy on SQLite, whose copy would drop a table
     # other tables' foreign keys point at.
     op.add_column(
@@ -80,3 +97,4 @@ def downgrade() -> None:
     op.drop_column("device_events", "run_id")
     op.drop_column("bundles", "runs_built")
     op.drop_table("segment_runs")
+    op.drop_table("name_clashes")
