@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -298,55 +299,64 @@ class SqlIncidents:
         retraction (incremental detection); others are left as they are. Returns
         (new incidents, retracted incidents). A supervisor's status is never reset.
         """
-        query = select(IncidentRow).where(IncidentRow.device_id == device_id)
+        i = IncidentRow
+        query = select(
+            i.id, i.kind, i.severity, i.officer_id, i.start, i.end, i.evidence, i.retracted
+        ).where(i.device_id == device_id)
         if within is not None:
-            query = query.where(
-                or_(
-                    IncidentRow.start.between(within.start, within.end), IncidentRow.start.is_(None)
-                )
-            )
+            query = query.where(or_(i.start.between(within.start, within.end), i.start.is_(None)))
+        # Rows as plain tuples: most findings are unchanged, and only need their time of detection.
         existing = {
             row.id: row
-            for row in self._s.scalars(query)
+            for row in self._s.execute(query)
             if within is None
             or within.holds(IncidentKind(row.kind), row.start, row.end, row.evidence)
         }
         created = 0
+        unchanged: list[str] = []
         for finding in findings:
-            row = existing.pop(finding.incident_id, None)
-            if row is None and within is not None:
-                # Stored before with a time outside the range (a file's line arrived later).
-                row = self._s.get(IncidentRow, finding.incident_id)
-            values = {
+            values: dict[str, Any] = {
                 "kind": finding.kind.value,
                 "severity": policy.severity_of(finding.kind).value,
                 "officer_id": finding.officer_id,
                 "start": finding.start,
                 "end": finding.end,
                 "evidence": dict(finding.evidence),
-                "last_detected_at": at,
                 "retracted": False,
             }
+            stored = existing.pop(finding.incident_id, None)
+            if stored is not None and all(getattr(stored, k) == v for k, v in values.items()):
+                unchanged.append(finding.incident_id)
+                continue
+            row = self._s.get(i, finding.incident_id) if stored or within is not None else None
             if row is None:
                 self._s.add(
-                    IncidentRow(
+                    i(
                         id=finding.incident_id,
                         device_id=device_id,
                         status=IncidentStatus.OPEN.value,
                         first_detected_at=at,
+                        last_detected_at=at,
                         **values,
                     )
                 )
                 created += 1
             else:
-                for key, value in values.items():
+                for key, value in {**values, "last_detected_at": at}.items():
                     setattr(row, key, value)
-        retracted = 0
-        for row in existing.values():
-            if row.kind in DETECTOR_KINDS and not row.retracted:
-                row.retracted = True
-                retracted += 1
+        gone = [
+            row.id for row in existing.values() if row.kind in DETECTOR_KINDS and not row.retracted
+        ]
         self._s.flush()
+        for ids, change in ((unchanged, {"last_detected_at": at}), (gone, {"retracted": True})):
+            for n in range(0, len(ids), 500):
+                self._s.execute(
+                    update(i)
+                    .where(i.id.in_(ids[n : n + 500]))
+                    .values(**change)
+                    .execution_options(synchronize_session=False)
+                )
+        retracted = len(gone)
         return created, retracted
 
     def raise_finding(self, finding: Finding, policy: DetectionPolicy, at: datetime) -> bool:
