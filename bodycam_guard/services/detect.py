@@ -65,20 +65,13 @@ def run_full_detection(
     note: str | None = None,
 ) -> DetectionReport:
     """Full detection inside an open unit of work (the caller commits)."""
-    (history,) = read_histories(work, [device_id], policy=policy).values()
+    (history,) = read_region(work, [device_id], policy=policy).histories.values()
     findings = detect(history, policy, now=now)
     new, retracted = work.incidents.reconcile(device_id, findings, policy, now)
     work.bundles.mark_detected(device_id)
     return DetectionReport(
         device_id=device_id, findings=len(findings), new=new, retracted=retracted, note=note
     )
-
-
-def read_histories(
-    work: UnitOfWork, devices: Sequence[str], *, policy: DetectionPolicy
-) -> dict[str, DeviceHistory]:
-    """Whole histories of these devices, routine segments read as columns (`domain.routine_footage`)."""
-    return read_region(work, devices, policy=policy).histories
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
@@ -25,8 +26,9 @@ from bodycam_guard.domain.timeline import ReceivedFile, ReceivedLog
 
 _E = DeviceEventRow
 _S = Segment
-_FILE_COLUMNS = (
+FILE_COLUMNS = (
     _S.id,
+    _S.device_id,
     _S.bundle_id,
     _S.path,
     _S.sha256,
@@ -41,13 +43,15 @@ _FILE_COLUMNS = (
     _S.audio_packets,
     _S.media_error,
 )
-_CHUNK = 500
+"""A stored file's columns, as `received_file` reads them."""
+CHUNK = 500
 """Bound parameters per IN list (SQLite allows 32,766; PostgreSQL 65,535)."""
 
 
-def _chunks(values: Collection[Any]) -> list[list[Any]]:
-    ordered = sorted(values)
-    return [ordered[n : n + _CHUNK] for n in range(0, len(ordered), _CHUNK)]
+def chunks(values: Collection[Any]) -> list[list[Any]]:
+    """The values in order, in lists short enough to bind (numpy numbers as Python numbers)."""
+    ordered = sorted(v.item() if isinstance(v, np.generic) else v for v in values)
+    return [ordered[n : n + CHUNK] for n in range(0, len(ordered), CHUNK)]
 
 
 class SqlHistorySlices:
@@ -76,13 +80,7 @@ class SqlHistorySlices:
                 id=r.id,
                 name=r.name,
                 detected=r.detected,
-                log=ReceivedLog(
-                    bundle=r.name,
-                    path=r.log_path,
-                    sha256=r.log_sha256,
-                    listed_sha256=r.log_listed_sha256,
-                    signature=r.signature_status,
-                ),
+                log=received_log(r),
             )
             for r in rows
         ]
@@ -90,7 +88,7 @@ class SqlHistorySlices:
     def events(self, bundle_ids: Collection[int]) -> dict[int, tuple[DeviceEvent, ...]]:
         """The lines of these bundles, each bundle's in line order."""
         found: dict[int, list[DeviceEvent]] = {b: [] for b in bundle_ids}
-        for chunk in _chunks(bundle_ids):
+        for chunk in chunks(bundle_ids):
             rows = self._s.execute(
                 select(_E.bundle_id, _E.line, _E.seq, _E.ts, _E.event, _E.fields)
                 .where(_E.bundle_id.in_(chunk))
@@ -120,8 +118,8 @@ class SqlHistorySlices:
     ) -> list[tuple[int, ReceivedFile]]:
         """The files stored with these bundles, as (segment id, file)."""
         found = []
-        for chunk in _chunks(bundle_ids):
-            rows = self._s.execute(select(*_FILE_COLUMNS).where(_S.bundle_id.in_(chunk)))
+        for chunk in chunks(bundle_ids):
+            rows = self._s.execute(select(*FILE_COLUMNS).where(_S.bundle_id.in_(chunk)))
             found += [(r.id, received_file(r, names[r.bundle_id])) for r in rows]
         return found
 
@@ -133,7 +131,7 @@ class SqlHistorySlices:
         Returns (segment id, bundle id, path) for each.
         """
         found = []
-        for chunk in _chunks(paths):
+        for chunk in chunks(paths):
             rows = self._s.execute(
                 select(_S.id, _S.bundle_id, _S.path).where(
                     _S.device_id == device_id,
@@ -149,8 +147,8 @@ class SqlHistorySlices:
     ) -> list[tuple[int, ReceivedFile]]:
         """These stored files, as (segment id, file); `names` maps their bundle ids to names."""
         found = []
-        for chunk in _chunks(segment_ids):
-            rows = self._s.execute(select(*_FILE_COLUMNS).where(_S.id.in_(chunk)))
+        for chunk in chunks(segment_ids):
+            rows = self._s.execute(select(*FILE_COLUMNS).where(_S.id.in_(chunk)))
             found += [(r.id, received_file(r, names[r.bundle_id])) for r in rows]
         return found
 
@@ -169,14 +167,14 @@ class SqlHistorySlices:
         found: set[tuple[int, str, str | None, int | None]] = set()
         columns = (_E.bundle_id, _E.event, _E.file, _E.file_seq)
         elsewhere = _E.bundle_id.not_in(list(excluding))
-        for chunk in _chunks(files):
+        for chunk in chunks(files):
             rows = self._s.execute(
                 select(*columns).where(
                     _E.device_id == device_id, _E.file.is_not(None), _E.file.in_(chunk), elsewhere
                 )
             )
             found.update((r[0], r[1], r[2], r[3]) for r in rows)
-        for chunk in _chunks(file_seqs):
+        for chunk in chunks(file_seqs):
             rows = self._s.execute(
                 select(*columns).where(
                     _E.device_id == device_id,
@@ -261,8 +259,19 @@ class SqlHistorySlices:
 
     def mark_detected(self, bundle_ids: Collection[int]) -> None:
         """Record that detection has run over these bundles."""
-        for chunk in _chunks(bundle_ids):
+        for chunk in chunks(bundle_ids):
             self._s.execute(update(Bundle).where(Bundle.id.in_(chunk)).values(detected=True))
+
+
+def received_log(row: Any) -> ReceivedLog:
+    """A stored bundle's device log (a mapped `Bundle` or a row of its columns) as the detector reads it."""
+    return ReceivedLog(
+        bundle=row.name,
+        path=row.log_path,
+        sha256=row.log_sha256,
+        listed_sha256=row.log_listed_sha256,
+        signature=row.signature_status,
+    )
 
 
 def received_file(row: Any, bundle: str) -> ReceivedFile:

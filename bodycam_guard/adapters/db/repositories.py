@@ -6,22 +6,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bodycam_guard.adapters.db.duty_records import RosteredDutyRow
-from bodycam_guard.adapters.db.history_slices import received_file
+from bodycam_guard.adapters.db.history_slices import received_file, received_log
 from bodycam_guard.adapters.db.incident_queue import SqlIncidentQueue
+from bodycam_guard.adapters.db.run_records import NAMES_A_FILE, add_runs, note_clashes
 from bodycam_guard.adapters.db.tables import (
     ApiToken,
     Bundle,
     Device,
     DeviceEventRow,
     IncidentRow,
-    NameClashRow,
     Officer,
     Segment,
-    SegmentRunRow,
     Station,
     ensure_known,
 )
@@ -38,8 +37,8 @@ from bodycam_guard.domain.incidents import (
 )
 from bodycam_guard.domain.manifest import Manifest
 from bodycam_guard.domain.roster import RosteredDuty
-from bodycam_guard.domain.segment_runs import SegmentRun, bundle_runs
-from bodycam_guard.domain.timeline import DeviceHistory, ReceivedFile, ReceivedLog, place_events
+from bodycam_guard.domain.segment_runs import bundle_runs
+from bodycam_guard.domain.timeline import DeviceHistory, ReceivedFile, place_events
 
 # Kinds the detector derives from received data; it may retract these when new data
 # shows the fact no longer holds. Kinds raised by scheduled checks are left alone.
@@ -63,7 +62,6 @@ DETECTOR_KINDS = frozenset(
     }
 )
 
-_NAMES_A_FILE = frozenset({"segment", "delete"})
 """Log lines whose file and file counter are copied into indexed columns."""
 
 
@@ -152,8 +150,8 @@ class SqlBundles:
                 ts=ev.ts,
                 event=ev.event,
                 fields=dict(ev.fields),
-                file=ev.str_field("file") if ev.event in _NAMES_A_FILE else None,
-                file_seq=ev.int_field("file_seq") if ev.event in _NAMES_A_FILE else None,
+                file=ev.str_field("file") if ev.event in NAMES_A_FILE else None,
+                file_seq=ev.int_field("file_seq") if ev.event in NAMES_A_FILE else None,
                 start_us=_segment_time(ev, "start"),
                 end_us=_segment_time(ev, "end"),
                 run_id=run_of_line.get(ev.line),
@@ -161,37 +159,7 @@ class SqlBundles:
             for ev in log.events
         )
         self._s.flush()
-        self._note_clashes(manifest.device_id, log, files)
-
-    def _note_clashes(self, device_id: str, log: DeviceLog, files: Sequence[ReceivedFile]) -> None:
-        """Record the bundle's file names that now clash: named by two lines, or stored twice."""
-        paths = sorted(
-            {f.path for f in files}
-            | {p for ev in log.events if ev.event in _NAMES_A_FILE and (p := ev.str_field("file"))}
-        )
-        clashing: set[str] = set()
-        for n in range(0, len(paths), 500):
-            chunk = paths[n : n + 500]
-            for column, where in (
-                (DeviceEventRow.file, DeviceEventRow.device_id == device_id),
-                (Segment.path, Segment.device_id == device_id),
-            ):
-                clashing.update(
-                    self._s.scalars(
-                        select(column)
-                        .where(where, column.in_(chunk))
-                        .group_by(column)
-                        .having(func.count() > 1)
-                    )
-                )
-        known = set(
-            self._s.scalars(
-                select(NameClashRow.path).where(
-                    NameClashRow.device_id == device_id, NameClashRow.path.in_(sorted(clashing))
-                )
-            )
-        )
-        self._s.add_all(NameClashRow(device_id=device_id, path=p) for p in sorted(clashing - known))
+        note_clashes(self._s, manifest.device_id, log, files)
 
     def _add_runs(
         self, bundle: Bundle, log: DeviceLog, files: Sequence[ReceivedFile]
@@ -199,12 +167,12 @@ class SqlBundles:
         """Summarise the bundle's runs of routine footage; which run each line and file is in."""
         run_of_line: dict[int, int] = {}
         run_of_file: dict[str, int] = {}
-        for run in bundle_runs(log.events, files):
-            row = SegmentRunRow(bundle_id=bundle.id, device_id=bundle.device_id, **run_columns(run))
-            self._s.add(row)
-            self._s.flush()
-            run_of_line.update(dict.fromkeys(range(run.first_line, run.last_line + 1), row.id))
-            run_of_file.update(dict.fromkeys(run.paths, row.id))
+        runs = bundle_runs(log.events, files)
+        for run, run_id in zip(
+            runs, add_runs(self._s, bundle.id, bundle.device_id, runs), strict=True
+        ):
+            run_of_line.update(dict.fromkeys(range(run.first_line, run.last_line + 1), run_id))
+            run_of_file.update(dict.fromkeys(run.paths, run_id))
         return run_of_line, run_of_file
 
     def devices_pending_detection(self) -> list[str]:
@@ -255,16 +223,7 @@ class SqlHistories:
             select(Segment).where(Segment.device_id == device_id).order_by(Segment.id)
         )
         files = tuple(received_file(s, names[s.bundle_id]) for s in segments)
-        logs = tuple(
-            ReceivedLog(
-                bundle=b.name,
-                path=b.log_path,
-                sha256=b.log_sha256,
-                listed_sha256=b.log_listed_sha256,
-                signature=b.signature_status,
-            )
-            for b in bundles
-        )
+        logs = tuple(received_log(b) for b in bundles)
         roster = tuple(
             RosteredDuty(officer_id=r.officer_id, device_id=r.device_id, start=r.start, end=r.end)
             for r in self._s.scalars(
@@ -416,22 +375,6 @@ class SqlApiTokens:
     def role_for(self, token_sha256: str) -> str | None:
         """The role of the token with this hash, or None."""
         return self._s.scalar(select(ApiToken.role).where(ApiToken.token_sha256 == token_sha256))
-
-
-def run_columns(run: SegmentRun) -> dict[str, int]:
-    """A run's summary as `segment_runs` columns."""
-    return {
-        "first_line": run.first_line,
-        "last_line": run.last_line,
-        "seq_lo": run.seq_lo,
-        "seq_hi": run.seq_hi,
-        "file_seq_lo": run.file_seq_lo,
-        "file_seq_hi": run.file_seq_hi,
-        "start_us": run.start_us,
-        "end_us": run.end_us,
-        "max_shortfall_us": run.max_shortfall_us,
-        "max_hole_us": run.max_hole_us,
-    }
 
 
 def _segment_time(event: DeviceEvent, name: str) -> int | None:
