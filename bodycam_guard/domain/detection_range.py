@@ -22,6 +22,7 @@ from typing import Any
 
 from bodycam_guard.domain.incidents import Finding, IncidentKind
 from bodycam_guard.domain.roster import RosteredDuty
+from bodycam_guard.domain.slice_runs import InnerRun
 from bodycam_guard.domain.timeline import (
     DeviceHistory,
     DutyWindow,
@@ -110,16 +111,19 @@ def reach(
     duties: Sequence[RosteredDuty] = (),
     max_shift_s: float,
     now: datetime,
+    inner: Sequence[InnerRun] = (),
 ) -> list[datetime]:
     """Every moment at which a fact resting on the core bundles can start or end.
 
     `history` is core plus context, placed on the reference clock; run it once with the
     new bundles and once without, so that facts the upload removes are reached too.
+    `inner` are the runs whose inner members the history holds as routine rows.
     """
     events = history.events
     received = {f.path: f for f in history.files}
     records = segment_records(events)
     points = [e.ref for e in events if e.bundle in core]
+    points += [m for i in inner if i.bundle in core for m in (i.earliest, i.latest)]
     for record in records:
         if record.logged.bundle in core:
             points += [record.start, record.end, footage_end(record, received)]
@@ -165,24 +169,33 @@ def _counter_neighbours(
 
 
 def file_seqs(history: DeviceHistory) -> set[int]:
-    """Every file counter the history's `segment` and `delete` lines name."""
-    return {
-        seq
-        for e in history.events
-        if e.event.event in ("segment", "delete")
-        and (seq := e.event.int_field("file_seq")) is not None
-    }
+    """Every file counter the history's `segment` and `delete` lines name, routine rows' too."""
+    return _file_seqs(history, None)
 
 
 def core_file_seqs(history: DeviceHistory, core: frozenset[str]) -> set[int]:
-    """The file counters named by `segment` and `delete` lines of the core bundles."""
-    return {
+    """The file counters named by `segment` and `delete` lines of the core bundles, routine rows' too."""
+    return _file_seqs(history, core)
+
+
+def _file_seqs(history: DeviceHistory, core: frozenset[str] | None) -> set[int]:
+    found = {
         seq
         for e in history.events
-        if e.bundle in core
+        if (core is None or e.bundle in core)
         and e.event.event in ("segment", "delete")
         and (seq := e.event.int_field("file_seq")) is not None
     }
+    routine = history.routine
+    for bundle, low, high in zip(
+        routine.bundle.tolist(),
+        routine.file_seq_lo.tolist(),
+        routine.file_seq_hi.tolist(),
+        strict=True,
+    ):
+        if core is None or routine.bundles[bundle] in core:
+            found.update(range(low, high + 1))
+    return found
 
 
 def affected_range(

@@ -33,7 +33,7 @@ Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Flags = npt.NDArray[np.bool_]
 
-_MARGIN_S = 0.001
+MARGIN_S = 0.001
 """A shortfall this close to the tolerance is left to the full rules, whatever the rounding."""
 
 
@@ -151,7 +151,7 @@ def sound_runs(runs: RunFacts, facts: SegmentFacts, *, tolerance_s: float) -> Fl
     whose shortfall or inner hole the tolerance no longer covers, is read line by line.
     """
     counters = _counters(facts, runs, np.ones(len(runs), dtype=np.bool_))
-    limit_us = (tolerance_s - _MARGIN_S) * 1e6
+    limit_us = (tolerance_s - MARGIN_S) * 1e6
     sound: Flags = (
         (counters.naming(runs.device, runs.file_seq_lo, runs.file_seq_hi) == 1)
         & counters.bounded(runs.device, runs.file_seq_lo, runs.file_seq_hi)
@@ -194,7 +194,7 @@ def routine_mask(
         & ~facts.deleted
         & facts.readable
         & facts.hashes_agree
-        & (shortfall <= tolerance_s - _MARGIN_S)
+        & (shortfall <= tolerance_s - MARGIN_S)
     )
     return mask
 

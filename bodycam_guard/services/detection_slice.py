@@ -10,6 +10,11 @@ until they hold a file counter. Core plus context is read by indexed ranges and
 judged by the ordinary detector; the affected range (`domain.detection_range`) then
 says which findings and stored incidents the run may touch.
 
+Of each run of routine footage in the slice only the first and last member lines and
+their files are read; the members between stand as one row of routine footage, with
+what the store keeps of the run (`domain.slice_runs`). A run whose inner counters
+another line of the slice also carries is read whole.
+
 Context bounds the core only if the device's history lies in time roughly as in log
 order. The plan checks that with indexed range queries (no other bundle's line in the
 affected time, event and file counters not interleaved with other bundles', nothing
@@ -19,7 +24,7 @@ asks for full detection instead and says why.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,11 +38,19 @@ from bodycam_guard.domain.detection_range import (
 )
 from bodycam_guard.domain.device_log import DeviceEvent
 from bodycam_guard.domain.incidents import DetectionPolicy
+from bodycam_guard.domain.slice_runs import (
+    InnerRun,
+    StoredRun,
+    crowded,
+    inner_runs,
+    routine_rows,
+)
 from bodycam_guard.domain.timeline import (
     DeviceHistory,
     ReceivedFile,
     place_events,
 )
+from bodycam_guard.services.bundle_log import READ_AHEAD, BundleLog
 from bodycam_guard.services.ports import HistorySlices
 from bodycam_guard.services.slice_bounds import SliceBounds
 
@@ -66,77 +79,15 @@ class NeedsFullDetection:
     reason: str
 
 
-class _Log:
-    """A device's bundles in log order, their lines read on demand and kept."""
-
-    def __init__(self, slices: HistorySlices, bundles: Sequence[StoredBundle]) -> None:
-        self.slices = slices
-        self.bundles = bundles
-        self.position = {b.id: n for n, b in enumerate(bundles)}
-        self.names = {b.id: b.name for b in bundles}
-        self.id_of = {b.name: b.id for b in bundles}
-        self._lines: dict[int, tuple[DeviceEvent, ...]] = {}
-        self._files: dict[int, list[tuple[int, ReceivedFile]]] = {}
-        self._marks: dict[int, list[str]] = {}
-
-    @property
-    def last(self) -> int:
-        return len(self.bundles) - 1
-
-    def load(self, positions: Iterable[int]) -> None:
-        wanted = [self.bundles[p].id for p in positions if p not in self._lines]
-        if wanted:
-            for bundle_id, lines in self.slices.events(wanted).items():
-                self._lines[self.position[bundle_id]] = lines
-
-    def files(self, bundle_ids: Collection[int]) -> list[tuple[int, ReceivedFile]]:
-        """The files stored with these bundles, as (segment id, file), each bundle read once."""
-        wanted = [b for b in bundle_ids if b not in self._files]
-        if wanted:
-            for b in wanted:
-                self._files[b] = []
-            for segment_id, got in self.slices.files(wanted, self.names):
-                self._files[self.id_of[got.bundle]].append((segment_id, got))
-        return [pair for b in bundle_ids for pair in self._files[b]]
-
-    def lines(self, position: int) -> tuple[DeviceEvent, ...]:
-        self.load([position])
-        return self._lines[position]
-
-    def duty_marks(self, positions: Iterable[int]) -> list[str]:
-        """The undock and dock lines of these bundles, in log order."""
-        marks = []
-        for p in positions:
-            if p not in self._marks:
-                self._marks[p] = [e.event for e in self.lines(p) if e.event in ("undock", "dock")]
-            marks += self._marks[p]
-        return marks
-
-    def opens_before(self, position: int) -> int | None:
-        """Where the duty window still open when this bundle begins was undocked, if one is."""
-        for p in range(position - 1, -1, -1):
-            marks = self.duty_marks([p])
-            if marks:
-                return p if marks[-1] == "undock" else None
-        return None
-
-    def counts_files(self, positions: Iterable[int]) -> bool:
-        return any(
-            e.event in _NAMING and e.int_field("file_seq") is not None
-            for p in positions
-            for e in self.lines(p)
-        )
-
-
 def plan_slice(
     slices: HistorySlices, device_id: str, *, policy: DetectionPolicy, now: datetime
 ) -> HistorySlice | NeedsFullDetection | None:
     """The slice new bundles of this device can change; None when every bundle was detected."""
-    log = _Log(slices, slices.bundles(device_id))
+    log = BundleLog(slices, device_id, slices.bundles(device_id), tolerance_s=policy.tolerance_s)
     new = [p for p, b in enumerate(log.bundles) if not b.detected]
     if not new:
         return None
-    log.load(range(max(0, new[0] - 1), min(log.last, new[-1] + 1) + 1))  # the usual slice
+    log.load(range(max(0, new[0] - READ_AHEAD), min(log.last, new[-1] + READ_AHEAD) + 1))
     syncs = slices.time_syncs(device_id)
     core = _reached(log, device_id, new, syncs)
     low, high = _close(log, min(core), max(core), skip=new)
@@ -148,18 +99,26 @@ def plan_slice(
         return views
     core_names = frozenset(log.bundles[p].name for p in range(low, high + 1))
     new_names = frozenset(log.bundles[p].name for p in new)
-    with_new, without_new = views.history(()), views.history(new_names)
-    span = [e.ref for e in with_new.events]
+    (with_new, inner), (without_new, inner_without) = views.history(()), views.history(new_names)
+    span = [e.ref for e in with_new.events] + [m for i in inner for m in (i.earliest, i.latest)]
     duties = slices.duties(device_id, min(span), max(span))
     points = [
-        *reach(with_new, core_names, duties=duties, max_shift_s=policy.max_shift_s, now=now),
-        *reach(without_new, core_names, duties=duties, max_shift_s=policy.max_shift_s, now=now),
+        point
+        for history, unread in ((with_new, inner), (without_new, inner_without))
+        for point in reach(
+            history,
+            core_names,
+            duties=duties,
+            max_shift_s=policy.max_shift_s,
+            now=now,
+            inner=unread,
+        )
     ]
     affected = affected_range(points, core_names, core_file_seqs(with_new, core_names))
     if affected is None:
         return NeedsFullDetection("the new bundles hold no lines")
     bounds = SliceBounds(
-        log, device_id, with_new, affected, core_names, after=range(high + 1, last + 1)
+        log, device_id, with_new, affected, core_names, after=range(high + 1, last + 1), inner=inner
     )
     problem = bounds.problem(syncs, tolerance_s=policy.tolerance_s)
     if problem is None:
@@ -176,6 +135,7 @@ def plan_slice(
             files=with_new.files,
             logs=with_new.logs,
             roster=tuple(d for d in duties if affected.start <= d.start <= affected.end),
+            routine=with_new.routine,
         ),
         range=affected,
         new_bundles=tuple(log.bundles[p].id for p in new),
@@ -188,13 +148,15 @@ def _within(start: datetime, end: datetime, span: list[datetime], whole: tuple[b
 
 
 def _reached(
-    log: _Log, device_id: str, new: Sequence[int], syncs: Sequence[tuple[int, int, int]]
+    log: BundleLog, device_id: str, new: Sequence[int], syncs: Sequence[tuple[int, int, int]]
 ) -> set[int]:
     """The new bundles, and every bundle they reach by file name, file counter or clock."""
     ids = [log.bundles[p].id for p in new]
     names: set[str] = {f.path for _, f in log.files(ids)}
     seqs: set[int] = set()
     for p in new:
+        for run in log.runs(p):
+            seqs.update(run.inner_file_seqs)
         for e in log.lines(p):
             if e.event in _NAMING:
                 names.update(n for n in [e.str_field("file")] if n is not None)
@@ -221,7 +183,7 @@ def _reached(
     return reached
 
 
-def _close(log: _Log, low: int, high: int, *, skip: Collection[int] = ()) -> tuple[int, int]:
+def _close(log: BundleLog, low: int, high: int, *, skip: Collection[int] = ()) -> tuple[int, int]:
     """Widen [low, high] until no duty window crosses its edges, with or without `skip`."""
     while (opened := log.opens_before(low)) is not None:
         low = opened
@@ -235,7 +197,7 @@ def _close(log: _Log, low: int, high: int, *, skip: Collection[int] = ()) -> tup
     return low, high
 
 
-def _context(log: _Log, low: int, high: int) -> tuple[int, int]:
+def _context(log: BundleLog, low: int, high: int) -> tuple[int, int]:
     """Closed runs of bundles either side of the core, each holding a file counter if any is left."""
     first = low
     while first > 0 and low - first < _CONTEXT_REACH:
@@ -259,27 +221,39 @@ class _Views:
     files: tuple[ReceivedFile, ...]
     logs: tuple[StoredBundle, ...]
     offset_ms: int
+    runs: dict[str, list[StoredRun]]
+    """By bundle name, the runs whose inner members were left unread."""
 
     @classmethod
     def read(
         cls,
-        log: _Log,
+        log: BundleLog,
         device_id: str,
         positions: range,
         syncs: Sequence[tuple[int, int, int]],
     ) -> _Views | NeedsFullDetection:
         log.load(positions)
+        # Runs whose inner counters another line of the slice carries are read whole.
+        runs = [r for p in positions for r in log.runs(p)]
+        busy = crowded((e for p in positions for e in log.lines(p)), runs)
+        log.load({log.position[r.bundle_id] for r in runs if r.id in busy}, whole=True)
         ids = {log.bundles[p].id for p in positions}
         lines = tuple((log.bundles[p].name, e) for p in positions for e in log.lines(p))
         stored = log.files(list(ids))
         paths = {f.path for _, f in stored}
         named = {n for _, e in lines if e.event == "segment" and (n := e.str_field("file"))}
+        deleted = {n for _, e in lines if e.event == "delete" and (n := e.str_field("file"))}
         late: list[int] = []
-        outside = log.slices.files_named(device_id, named | paths, excluding=ids)
+        outside = log.slices.files_named(device_id, named | paths | deleted, excluding=ids)
         for segment_id, _, path in outside:
-            if path not in named:
+            if path in named:
+                late.append(segment_id)
+            elif path in paths:
                 return NeedsFullDetection(f"{path} is stored in two bundles")
-            late.append(segment_id)
+            else:  # whether it was ever received decides the delete: judged with the whole history
+                return NeedsFullDetection(
+                    f"{path}, which a delete names, is stored outside the slice"
+                )
         elsewhere: set[str] = set()
         for _, event, file, _ in log.slices.lines_naming(
             device_id, named | paths, (), excluding=ids
@@ -304,15 +278,23 @@ class _Views:
             files=tuple(f for _, f in files if f.path not in elsewhere),
             logs=tuple(log.bundles[p] for p in positions),
             offset_ms=max(before)[2] if before else 0,
+            runs={log.bundles[p].name: log.runs(p) for p in positions},
         )
 
-    def history(self, without: Collection[str]) -> DeviceHistory:
-        """The slice placed on the reference clock, leaving out the bundles named in `without`."""
-        return DeviceHistory(
+    def history(self, without: Collection[str]) -> tuple[DeviceHistory, tuple[InnerRun, ...]]:
+        """The slice placed on the reference clock, leaving out the bundles named in `without`.
+
+        With it, the inner runs it holds as routine rows.
+        """
+        events = place_events(
+            [(b, e) for b, e in self.lines if b not in without], offset_ms=self.offset_ms
+        )
+        inner = inner_runs(events, {b: r for b, r in self.runs.items() if b not in without})
+        history = DeviceHistory(
             device_id=self.device_id,
-            events=place_events(
-                [(b, e) for b, e in self.lines if b not in without], offset_ms=self.offset_ms
-            ),
+            events=events,
             files=tuple(f for f in self.files if f.bundle not in without),
             logs=tuple(b.log for b in self.logs if b.name not in without),
+            routine=routine_rows(inner, tuple(b.name for b in self.logs)),
         )
+        return history, inner

@@ -24,6 +24,7 @@ from bodycam_guard.domain.manifest import Manifest
 from bodycam_guard.domain.media import MediaFacts
 from bodycam_guard.domain.roster import RosteredDuty
 from bodycam_guard.domain.routine_footage import Flags, RegionFacts
+from bodycam_guard.domain.slice_runs import StoredRun
 from bodycam_guard.domain.timeline import DeviceHistory, ReceivedFile
 
 
@@ -93,10 +94,21 @@ class HistorySlices(Protocol):
     """Parts of a device's history, read by indexed ranges (incremental detection)."""
 
     def bundles(self, device_id: str) -> list[StoredBundle]: ...
-    def events(self, bundle_ids: Collection[int]) -> dict[int, tuple[DeviceEvent, ...]]: ...
+    def runs(self, device_id: str, bundle_ids: Collection[int]) -> dict[int, list[StoredRun]]: ...
+    def events(
+        self,
+        bundle_ids: Collection[int],
+        *,
+        leaving_out: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+    ) -> dict[int, tuple[DeviceEvent, ...]]: ...
     def time_syncs(self, device_id: str) -> list[tuple[int, int, int]]: ...
     def files(
-        self, bundle_ids: Collection[int], names: Mapping[int, str]
+        self,
+        bundle_ids: Collection[int],
+        names: Mapping[int, str],
+        *,
+        leaving_out: Collection[int] = (),
+        but: Collection[str] = (),
     ) -> list[tuple[int, ReceivedFile]]: ...
     def files_named(
         self, device_id: str, paths: Collection[str], *, excluding: Collection[int] = ()

@@ -12,25 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import pairwise
-from typing import Protocol
 
-from bodycam_guard.domain.detection_range import AffectedRange, StoredBundle, footage_end
+from bodycam_guard.domain.detection_range import AffectedRange, footage_end
 from bodycam_guard.domain.incidents import IncidentKind
+from bodycam_guard.domain.slice_runs import InnerRun
 from bodycam_guard.domain.timeline import DeviceHistory, segment_records
-from bodycam_guard.services.ports import HistorySlices
+from bodycam_guard.services.bundle_log import BundleLog
 
 _NAMING = ("segment", "delete")
-
-
-class BundleLog(Protocol):
-    """A device's bundles in log order, as the planner reads them."""
-
-    @property
-    def slices(self) -> HistorySlices: ...
-    @property
-    def bundles(self) -> Sequence[StoredBundle]: ...
-    @property
-    def names(self) -> dict[int, str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +33,8 @@ class SliceBounds:
     core: frozenset[str]
     after: range
     """Positions of the context after the core."""
+    inner: Sequence[InnerRun] = ()
+    """Runs whose inner members the history holds as routine rows."""
 
     def problem(self, syncs: Sequence[tuple[int, int, int]], *, tolerance_s: float) -> str | None:
         """What keeps the slice from giving full detection's answer, or None."""
@@ -74,6 +65,11 @@ class SliceBounds:
         for got in self.history.files:
             if got.bundle in later and got.media is not None and got.media.creation_time:
                 moments.append(got.media.creation_time)
+        for unread in self.inner:
+            if unread.bundle in later:
+                moments.append(unread.earliest)
+                if unread.run.first_creation is not None:
+                    moments.append(unread.run.first_creation)
         if moments and min(moments) <= self.affected.end:
             return "the bundles after the new ones reach back into the affected time"
         return None
@@ -85,6 +81,7 @@ class SliceBounds:
         bundle may hold one, and a neighbour beyond the core must lie in the context after it.
         """
         items = [(e.event.seq, e.bundle) for e in self.history.events]
+        items += [(s, i.bundle) for i in self.inner for s in i.run.inner_seqs]
         core = [s for s, b in items if b in self.core]
         if not core:
             return None
@@ -113,6 +110,7 @@ class SliceBounds:
             for e in history.events
             if e.event.event in _NAMING and (seq := e.event.int_field("file_seq")) is not None
         ]
+        items += [(s, i.bundle, "segment") for i in self.inner for s in i.run.inner_file_seqs]
         if not items:
             return None
         received = {f.path: f for f in history.files}

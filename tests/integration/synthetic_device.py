@@ -14,11 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
 from typing import Any
 
+from bodycam_guard.adapters.db.engine import make_engine, migrate, session_factory
+from bodycam_guard.adapters.db.unit_of_work import SqlUnitOfWork
 from bodycam_guard.domain.device_log import DeviceEvent, DeviceLog
+from bodycam_guard.domain.incidents import IncidentFilter
 from bodycam_guard.domain.manifest import ListedFile, Manifest
 from bodycam_guard.domain.media import MediaFacts, TimestampJump
 from bodycam_guard.domain.roster import RosteredDuty
@@ -257,6 +263,26 @@ def store_bundle(uow: UnitOfWorkFactory, device: str, bundle: SyntheticBundle) -
             at=NOW,
         )
         work.commit()
+
+
+def paired_stores(folder: Path) -> Iterator[tuple[UnitOfWorkFactory, UnitOfWorkFactory]]:
+    """Two migrated SQLite stores in `folder`: one for incremental detection, one for full."""
+    engines = [make_engine(f"sqlite:///{folder / name}.sqlite") for name in ("inc", "full")]
+    for engine in engines:
+        migrate(engine)
+    incremental, full = (partial(SqlUnitOfWork, session_factory(e)) for e in engines)
+    yield incremental, full
+    for engine in engines:
+        engine.dispose()
+
+
+def open_incidents(uow: UnitOfWorkFactory, device: str) -> dict[str, tuple[Any, ...]]:
+    """A device's open incidents by id: kind, severity, officer, times and evidence."""
+    with uow() as work:
+        found = work.incidents.list(IncidentFilter(device_id=device))
+    return {
+        i.id: (i.kind, i.severity, i.officer_id, i.start, i.end, dict(i.evidence)) for i in found
+    }
 
 
 def _digest(text: str) -> str:

@@ -11,14 +11,10 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import timedelta
-from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bodycam_guard.adapters.db.engine import make_engine, migrate, session_factory
-from bodycam_guard.adapters.db.unit_of_work import SqlUnitOfWork
 from bodycam_guard.domain.device_log import DeviceEvent
 from bodycam_guard.domain.incidents import DetectionPolicy, IncidentFilter
 from bodycam_guard.domain.media import MediaFacts
@@ -30,6 +26,8 @@ from tests.integration.synthetic_device import (
     NOW,
     T0,
     SyntheticBundle,
+    open_incidents,
+    paired_stores,
     store_bundle,
     synthetic_device,
 )
@@ -40,23 +38,11 @@ ORDERS = ("docking", "shuffled", "reversed")
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[UnitOfWorkFactory, ...]]:
+def stores(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[UnitOfWorkFactory, UnitOfWorkFactory]]:
     """An incremental and a full store, shared by the module: each test uses its own camera."""
-    folder: Path = tmp_path_factory.mktemp("stores")
-    engines = [make_engine(f"sqlite:///{folder / name}.sqlite") for name in ("inc", "full")]
-    for engine in engines:
-        migrate(engine)
-    yield tuple(partial(SqlUnitOfWork, session_factory(e)) for e in engines)
-    for engine in engines:
-        engine.dispose()
-
-
-def _open_incidents(uow: UnitOfWorkFactory, device: str) -> dict[str, tuple[Any, ...]]:
-    with uow() as work:
-        found = work.incidents.list(IncidentFilter(device_id=device))
-    return {
-        i.id: (i.kind, i.severity, i.officer_id, i.start, i.end, dict(i.evidence)) for i in found
-    }
+    yield from paired_stores(tmp_path_factory.mktemp("stores"))
 
 
 def _arrival(bundles: list[Any], order: str, seed: int) -> list[Any]:
@@ -87,7 +73,7 @@ def test_incremental_detection_ends_where_full_detection_does(
         scopes.append((report.scope, report.note))
         store_bundle(full, device, bundle)
         detect_device(device, uow=full, policy=POLICY, clock=lambda: NOW)
-        assert _open_incidents(incremental, device) == _open_incidents(full, device), (
+        assert open_incidents(incremental, device) == open_incidents(full, device), (
             bundle.name,
             report.note,
         )

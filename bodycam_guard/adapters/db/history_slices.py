@@ -13,15 +13,17 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
+from bodycam_guard.adapters.db.bundle_runs import runs_of_bundles
 from bodycam_guard.adapters.db.duty_records import RosteredDutyRow
 from bodycam_guard.adapters.db.tables import Bundle, DeviceEventRow, Segment
 from bodycam_guard.domain.detection_range import StoredBundle
 from bodycam_guard.domain.device_log import DeviceEvent
 from bodycam_guard.domain.media import MediaFacts, TimestampJump
 from bodycam_guard.domain.roster import RosteredDuty
+from bodycam_guard.domain.slice_runs import StoredRun
 from bodycam_guard.domain.timeline import ReceivedFile, ReceivedLog
 
 _E = DeviceEventRow
@@ -85,13 +87,31 @@ class SqlHistorySlices:
             for r in rows
         ]
 
-    def events(self, bundle_ids: Collection[int]) -> dict[int, tuple[DeviceEvent, ...]]:
-        """The lines of these bundles, each bundle's in line order."""
+    def runs(self, device_id: str, bundle_ids: Collection[int]) -> dict[int, list[StoredRun]]:
+        """The stored runs of these bundles, by bundle id, in line order (`adapters.db.bundle_runs`)."""
+        return runs_of_bundles(self._s, device_id, chunks(bundle_ids))
+
+    def events(
+        self,
+        bundle_ids: Collection[int],
+        *,
+        leaving_out: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+    ) -> dict[int, tuple[DeviceEvent, ...]]:
+        """The lines of these bundles, each bundle's in line order.
+
+        `leaving_out` maps bundle ids to (first, last) line numbers: the lines strictly
+        between them are not read.
+        """
         found: dict[int, list[DeviceEvent]] = {b: [] for b in bundle_ids}
         for chunk in chunks(bundle_ids):
+            between = [
+                and_(_E.bundle_id == b, _E.line > first, _E.line < last)
+                for b in chunk
+                for first, last in (leaving_out or {}).get(b, ())
+            ]
             rows = self._s.execute(
                 select(_E.bundle_id, _E.line, _E.seq, _E.ts, _E.event, _E.fields)
-                .where(_E.bundle_id.in_(chunk))
+                .where(_E.bundle_id.in_(chunk), *([not_(or_(*between))] if between else []))
                 .order_by(_E.bundle_id, _E.line)
             )
             for r in rows:
@@ -114,12 +134,24 @@ class SqlHistorySlices:
         ]
 
     def files(
-        self, bundle_ids: Collection[int], names: Mapping[int, str]
+        self,
+        bundle_ids: Collection[int],
+        names: Mapping[int, str],
+        *,
+        leaving_out: Collection[int] = (),
+        but: Collection[str] = (),
     ) -> list[tuple[int, ReceivedFile]]:
-        """The files stored with these bundles, as (segment id, file)."""
+        """The files stored with these bundles, as (segment id, file).
+
+        Files of the runs `leaving_out` are not read, but for those under the paths `but`.
+        """
         found = []
+        runs, kept = sorted(leaving_out), sorted(but)
+        outside = or_(_S.run_id.is_(None), _S.run_id.not_in(runs), _S.path.in_(kept))
         for chunk in chunks(bundle_ids):
-            rows = self._s.execute(select(*FILE_COLUMNS).where(_S.bundle_id.in_(chunk)))
+            rows = self._s.execute(
+                select(*FILE_COLUMNS).where(_S.bundle_id.in_(chunk), *([outside] if runs else []))
+            )
             found += [(r.id, received_file(r, names[r.bundle_id])) for r in rows]
         return found
 

@@ -1,0 +1,90 @@
+"""The stored runs of some bundles, with what a slice needs to leave their inner members unread.
+
+For incremental detection (`domain.slice_runs`): each run of the named bundles, the
+earliest and latest times of its lines, its latest logged end and earliest file
+creation time (aggregates over its rows, by the bundle index), and whether its files
+are plain: no name clash recorded for the device, no `delete` naming a counter.
+Three indexed queries for any number of bundles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from bodycam_guard.adapters.db.tables import DeviceEventRow, NameClashRow, Segment, SegmentRunRow
+from bodycam_guard.domain.slice_runs import StoredRun
+
+_E = DeviceEventRow
+_S = Segment
+_R = SegmentRunRow
+
+
+def runs_of_bundles(
+    session: Session, device_id: str, chunks: Collection[Collection[int]]
+) -> dict[int, list[StoredRun]]:
+    """The runs of these bundles of the device (ids in chunks short enough to bind), in line order."""
+    found: dict[int, list[StoredRun]] = {b: [] for chunk in chunks for b in chunk}
+    for chunk in chunks:
+        runs = session.execute(
+            select(_R, func.min(_E.ts), func.max(_E.ts), func.max(_E.end_us))
+            .join(
+                _E,
+                and_(_E.bundle_id == _R.bundle_id, _E.line.between(_R.first_line, _R.last_line)),
+            )
+            .where(_R.bundle_id.in_(chunk))
+            .group_by(_R.id)
+            .order_by(_R.bundle_id, _R.first_line)
+        ).all()
+        if not runs:
+            continue
+        files = {
+            run_id: (first_creation, bool(clashes))
+            for run_id, first_creation, clashes in session.execute(
+                select(_S.run_id, func.min(_S.creation_time), func.count(NameClashRow.path))
+                .outerjoin(
+                    NameClashRow,
+                    and_(NameClashRow.device_id == _S.device_id, NameClashRow.path == _S.path),
+                )
+                .where(_S.bundle_id.in_(chunk), _S.run_id.is_not(None))
+                .group_by(_S.run_id)
+            )
+        }
+        counters = [_E.file_seq.between(r[0].file_seq_lo, r[0].file_seq_hi) for r in runs]
+        deleted = sorted(
+            s
+            for s in session.scalars(
+                select(_E.file_seq).where(
+                    _E.device_id == device_id, or_(*counters), _E.event == "delete"
+                )
+            )
+            if s is not None
+        )
+        for run, first_ts, last_ts, latest_end in runs:
+            first_creation, clashes = files.get(run.id, (None, False))
+            found[run.bundle_id].append(
+                StoredRun(
+                    id=run.id,
+                    bundle_id=run.bundle_id,
+                    first_line=run.first_line,
+                    last_line=run.last_line,
+                    seq_lo=run.seq_lo,
+                    seq_hi=run.seq_hi,
+                    file_seq_lo=run.file_seq_lo,
+                    file_seq_hi=run.file_seq_hi,
+                    start_us=run.start_us,
+                    end_us=run.end_us,
+                    max_shortfall_us=run.max_shortfall_us,
+                    max_hole_us=run.max_hole_us,
+                    first_ts=first_ts,
+                    last_ts=last_ts,
+                    latest_end_us=run.end_us if latest_end is None else latest_end,
+                    first_creation=first_creation,
+                    plain=not clashes
+                    and latest_end is not None  # every member's logged end is known
+                    and not any(run.file_seq_lo <= s <= run.file_seq_hi for s in deleted),
+                )
+            )
+    return found
