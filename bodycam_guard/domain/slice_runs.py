@@ -10,10 +10,12 @@ The slice then gives the answer it gives with every line read:
 
 - The inner members are routine in the slice (`domain.routine_footage`): their event
   and file counters go on one by one between the two members read; no other line of
-  the slice names one of those counters (`crowded` finds the runs where one does, and
-  those are read whole); no other line or stored file of the device names their files
-  (the store's name clashes) and no `delete` names them or their counters
-  (`StoredRun.plain`); their shortfall and holes are within the tolerance.
+  the slice names one of those counters, a `delete` included (`crowded` finds the runs
+  where one does, and those are read whole); no other line or stored file of the
+  device names their files, a `delete` included (the store's name clashes,
+  `StoredRun.plain`); their shortfall and holes are within the tolerance. A line
+  outside the slice is outside it either way: whether a member is read or not, the
+  slice does not see it, and the planner's own checks bound what it may reach.
 - The planner asks of them only which counters they cover (`inner_seqs`, `inner_file_seqs`) and
   the earliest and latest moments a fact resting on them could touch: their lines'
   times, their footage's start and end, their logged ends and their files' creation
@@ -63,7 +65,7 @@ class StoredRun:
     first_creation: datetime | None
     """Earliest creation time a member's file carries, if any does."""
     plain: bool
-    """No other line or stored file of the device names a member's file, no `delete` its counter."""
+    """No other line or stored file of the device names a member's file (a `delete` naming one does)."""
 
     def leaves_inner(self, *, tolerance_s: float) -> bool:
         """Whether a slice may leave its inner members unread under this tolerance."""

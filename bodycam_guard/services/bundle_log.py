@@ -27,13 +27,11 @@ class BundleLog:
     def __init__(
         self,
         slices: HistorySlices,
-        device_id: str,
         bundles: Sequence[StoredBundle],
         *,
         tolerance_s: float,
     ) -> None:
         self.slices = slices
-        self.device_id = device_id
         self.bundles = bundles
         self.tolerance_s = tolerance_s
         self.position = {b.id: n for n, b in enumerate(bundles)}
@@ -54,13 +52,13 @@ class BundleLog:
         if not wanted:
             return
         ids = [self.bundles[p].id for p in wanted]
-        runs = {} if whole else self.slices.runs(self.device_id, ids)
+        runs = {} if whole else self.slices.runs(ids)
         left = {
             b: [r for r in found if r.leaves_inner(tolerance_s=self.tolerance_s)]
             for b, found in runs.items()
         }
-        spans = {b: [(r.first_line, r.last_line) for r in found] for b, found in left.items()}
-        for bundle_id, lines in self.slices.events(ids, leaving_out=spans).items():
+        unread = [r for found in left.values() for r in found]
+        for bundle_id, lines in self.slices.events(ids, leaving_out=unread).items():
             position = self.position[bundle_id]
             self._lines[position] = lines
             self._runs[position] = left.get(bundle_id, [])

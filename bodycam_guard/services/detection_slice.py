@@ -83,7 +83,7 @@ def plan_slice(
     slices: HistorySlices, device_id: str, *, policy: DetectionPolicy, now: datetime
 ) -> HistorySlice | NeedsFullDetection | None:
     """The slice new bundles of this device can change; None when every bundle was detected."""
-    log = BundleLog(slices, device_id, slices.bundles(device_id), tolerance_s=policy.tolerance_s)
+    log = BundleLog(slices, slices.bundles(device_id), tolerance_s=policy.tolerance_s)
     new = [p for p, b in enumerate(log.bundles) if not b.detected]
     if not new:
         return None

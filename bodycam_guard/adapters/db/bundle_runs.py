@@ -3,15 +3,18 @@
 For incremental detection (`domain.slice_runs`): each run of the named bundles, the
 earliest and latest times of its lines, its latest logged end and earliest file
 creation time (aggregates over its rows, by the bundle index), and whether its files
-are plain: no name clash recorded for the device, no `delete` naming a counter.
-Three indexed queries for any number of bundles.
+are plain: no name clash recorded for the device (a `delete` naming a member's file
+is one). A `delete` naming only a member's counter is not looked for here: the
+slice reads whole a run whose inner counter one of its lines names (`crowded`), and
+reaches the bundles whose lines name its counters. Two indexed queries for any
+number of bundles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from bodycam_guard.adapters.db.tables import DeviceEventRow, NameClashRow, Segment, SegmentRunRow
@@ -20,16 +23,32 @@ from bodycam_guard.domain.slice_runs import StoredRun
 _E = DeviceEventRow
 _S = Segment
 _R = SegmentRunRow
+_RUN_NAMES = (  # as StoredRun names them
+    "id",
+    "bundle_id",
+    "first_line",
+    "last_line",
+    "seq_lo",
+    "seq_hi",
+    "file_seq_lo",
+    "file_seq_hi",
+    "start_us",
+    "end_us",
+    "max_shortfall_us",
+    "max_hole_us",
+)
+_RUN_COLUMNS = tuple(getattr(_R, name) for name in _RUN_NAMES)
 
 
 def runs_of_bundles(
-    session: Session, device_id: str, chunks: Collection[Collection[int]]
+    session: Session, chunks: Collection[Collection[int]]
 ) -> dict[int, list[StoredRun]]:
-    """The runs of these bundles of the device (ids in chunks short enough to bind), in line order."""
+    """The runs of these bundles (ids in chunks short enough to bind), by bundle id, in line order."""
     found: dict[int, list[StoredRun]] = {b: [] for chunk in chunks for b in chunk}
+    db = session.connection()
     for chunk in chunks:
-        runs = session.execute(
-            select(_R, func.min(_E.ts), func.max(_E.ts), func.max(_E.end_us))
+        runs = db.execute(
+            select(*_RUN_COLUMNS, func.min(_E.ts), func.max(_E.ts), func.max(_E.end_us))
             .join(
                 _E,
                 and_(_E.bundle_id == _R.bundle_id, _E.line.between(_R.first_line, _R.last_line)),
@@ -42,7 +61,7 @@ def runs_of_bundles(
             continue
         files = {
             run_id: (first_creation, bool(clashes))
-            for run_id, first_creation, clashes in session.execute(
+            for run_id, first_creation, clashes in db.execute(
                 select(_S.run_id, func.min(_S.creation_time), func.count(NameClashRow.path))
                 .outerjoin(
                     NameClashRow,
@@ -52,39 +71,17 @@ def runs_of_bundles(
                 .group_by(_S.run_id)
             )
         }
-        counters = [_E.file_seq.between(r[0].file_seq_lo, r[0].file_seq_hi) for r in runs]
-        deleted = sorted(
-            s
-            for s in session.scalars(
-                select(_E.file_seq).where(
-                    _E.device_id == device_id, or_(*counters), _E.event == "delete"
-                )
-            )
-            if s is not None
-        )
-        for run, first_ts, last_ts, latest_end in runs:
-            first_creation, clashes = files.get(run.id, (None, False))
-            found[run.bundle_id].append(
+        for *columns, first_ts, last_ts, latest_end in runs:
+            run = dict(zip(_RUN_NAMES, columns, strict=True))
+            first_creation, clashes = files.get(run["id"], (None, False))
+            found[run["bundle_id"]].append(
                 StoredRun(
-                    id=run.id,
-                    bundle_id=run.bundle_id,
-                    first_line=run.first_line,
-                    last_line=run.last_line,
-                    seq_lo=run.seq_lo,
-                    seq_hi=run.seq_hi,
-                    file_seq_lo=run.file_seq_lo,
-                    file_seq_hi=run.file_seq_hi,
-                    start_us=run.start_us,
-                    end_us=run.end_us,
-                    max_shortfall_us=run.max_shortfall_us,
-                    max_hole_us=run.max_hole_us,
+                    **run,
                     first_ts=first_ts,
                     last_ts=last_ts,
-                    latest_end_us=run.end_us if latest_end is None else latest_end,
+                    latest_end_us=run["end_us"] if latest_end is None else latest_end,
                     first_creation=first_creation,
-                    plain=not clashes
-                    and latest_end is not None  # every member's logged end is known
-                    and not any(run.file_seq_lo <= s <= run.file_seq_hi for s in deleted),
+                    plain=not clashes and latest_end is not None,
                 )
             )
     return found

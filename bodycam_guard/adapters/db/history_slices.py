@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, func, not_, or_, select, update
+from sqlalchemy import Connection, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bodycam_guard.adapters.db.bundle_runs import runs_of_bundles
@@ -62,9 +62,14 @@ class SqlHistorySlices:
     def __init__(self, session: Session) -> None:
         self._s = session
 
+    @property
+    def _db(self) -> Connection:
+        """The session's connection: these reads need no ORM objects, and skip the ORM's work."""
+        return self._s.connection()
+
     def bundles(self, device_id: str) -> list[StoredBundle]:
         """The device's bundles in log order (docking time, then arrival)."""
-        rows = self._s.execute(
+        rows = self._db.execute(
             select(
                 Bundle.id,
                 Bundle.name,
@@ -87,34 +92,34 @@ class SqlHistorySlices:
             for r in rows
         ]
 
-    def runs(self, device_id: str, bundle_ids: Collection[int]) -> dict[int, list[StoredRun]]:
+    def runs(self, bundle_ids: Collection[int]) -> dict[int, list[StoredRun]]:
         """The stored runs of these bundles, by bundle id, in line order (`adapters.db.bundle_runs`)."""
-        return runs_of_bundles(self._s, device_id, chunks(bundle_ids))
+        return runs_of_bundles(self._s, chunks(bundle_ids))
 
     def events(
-        self,
-        bundle_ids: Collection[int],
-        *,
-        leaving_out: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+        self, bundle_ids: Collection[int], *, leaving_out: Collection[StoredRun] = ()
     ) -> dict[int, tuple[DeviceEvent, ...]]:
-        """The lines of these bundles, each bundle's in line order.
+        """The lines of these bundles, each bundle's in line order, but the inner lines of these runs.
 
-        `leaving_out` maps bundle ids to (first, last) line numbers: the lines strictly
-        between them are not read.
+        One statement shape whatever the runs (lists bind as expanding parameters); the
+        few other lines the edge numbers also match are dropped here.
         """
         found: dict[int, list[DeviceEvent]] = {b: [] for b in bundle_ids}
+        edges = {r.id: (r.first_line, r.last_line) for r in leaving_out}
+        outside = or_(
+            _E.run_id.is_(None),
+            _E.run_id.not_in(sorted(edges)),
+            _E.line.in_(sorted({line for pair in edges.values() for line in pair})),
+        )
         for chunk in chunks(bundle_ids):
-            between = [
-                and_(_E.bundle_id == b, _E.line > first, _E.line < last)
-                for b in chunk
-                for first, last in (leaving_out or {}).get(b, ())
-            ]
-            rows = self._s.execute(
-                select(_E.bundle_id, _E.line, _E.seq, _E.ts, _E.event, _E.fields)
-                .where(_E.bundle_id.in_(chunk), *([not_(or_(*between))] if between else []))
+            rows = self._db.execute(
+                select(_E.bundle_id, _E.line, _E.seq, _E.ts, _E.event, _E.fields, _E.run_id)
+                .where(_E.bundle_id.in_(chunk), *([outside] if edges else []))
                 .order_by(_E.bundle_id, _E.line)
             )
             for r in rows:
+                if r.run_id in edges and r.line not in edges[r.run_id]:
+                    continue
                 found[r.bundle_id].append(
                     DeviceEvent(seq=r.seq, ts=r.ts, event=r.event, fields=r.fields, line=r.line)
                 )
@@ -122,7 +127,7 @@ class SqlHistorySlices:
 
     def time_syncs(self, device_id: str) -> list[tuple[int, int, int]]:
         """Every `time_sync` line of the device: (bundle id, line, offset in ms)."""
-        rows = self._s.execute(
+        rows = self._db.execute(
             select(_E.bundle_id, _E.line, _E.fields).where(
                 _E.device_id == device_id, _E.event == "time_sync"
             )
@@ -149,7 +154,7 @@ class SqlHistorySlices:
         runs, kept = sorted(leaving_out), sorted(but)
         outside = or_(_S.run_id.is_(None), _S.run_id.not_in(runs), _S.path.in_(kept))
         for chunk in chunks(bundle_ids):
-            rows = self._s.execute(
+            rows = self._db.execute(
                 select(*FILE_COLUMNS).where(_S.bundle_id.in_(chunk), *([outside] if runs else []))
             )
             found += [(r.id, received_file(r, names[r.bundle_id])) for r in rows]
@@ -164,7 +169,7 @@ class SqlHistorySlices:
         """
         found = []
         for chunk in chunks(paths):
-            rows = self._s.execute(
+            rows = self._db.execute(
                 select(_S.id, _S.bundle_id, _S.path).where(
                     _S.device_id == device_id,
                     _S.path.in_(chunk),
@@ -180,7 +185,7 @@ class SqlHistorySlices:
         """These stored files, as (segment id, file); `names` maps their bundle ids to names."""
         found = []
         for chunk in chunks(segment_ids):
-            rows = self._s.execute(select(*FILE_COLUMNS).where(_S.id.in_(chunk)))
+            rows = self._db.execute(select(*FILE_COLUMNS).where(_S.id.in_(chunk)))
             found += [(r.id, received_file(r, names[r.bundle_id])) for r in rows]
         return found
 
@@ -200,14 +205,14 @@ class SqlHistorySlices:
         columns = (_E.bundle_id, _E.event, _E.file, _E.file_seq)
         elsewhere = _E.bundle_id.not_in(list(excluding))
         for chunk in chunks(files):
-            rows = self._s.execute(
+            rows = self._db.execute(
                 select(*columns).where(
                     _E.device_id == device_id, _E.file.is_not(None), _E.file.in_(chunk), elsewhere
                 )
             )
             found.update((r[0], r[1], r[2], r[3]) for r in rows)
         for chunk in chunks(file_seqs):
-            rows = self._s.execute(
+            rows = self._db.execute(
                 select(*columns).where(
                     _E.device_id == device_id,
                     _E.file_seq.is_not(None),
@@ -223,7 +228,7 @@ class SqlHistorySlices:
     ) -> tuple[tuple[int, set[int]] | None, tuple[int, set[int]] | None]:
         """The nearest file counter below `low` and above `high`, each with the bundles naming it."""
         where = (_E.device_id == device_id, _E.file_seq.is_not(None))
-        row = self._s.execute(
+        row = self._db.execute(
             select(
                 select(func.max(_E.file_seq)).where(*where, _E.file_seq < low).scalar_subquery(),
                 select(func.min(_E.file_seq)).where(*where, _E.file_seq > high).scalar_subquery(),
@@ -232,7 +237,7 @@ class SqlHistorySlices:
         nearest: list[int] = [seq for seq in row if seq is not None]
         holders: dict[int, set[int]] = {seq: set() for seq in nearest}
         if nearest:
-            rows = self._s.execute(
+            rows = self._db.execute(
                 select(_E.file_seq, _E.bundle_id).where(*where, _E.file_seq.in_(nearest))
             )
             for seq, bundle_id in rows:
@@ -258,7 +263,7 @@ class SqlHistorySlices:
         self, column: Any, where: Sequence[Any], low: int, high: int
     ) -> tuple[int, bool, bool]:
         # One round trip: an index range count and two index probes.
-        row = self._s.execute(
+        row = self._db.execute(
             select(
                 select(func.count()).where(*where, column.between(low, high)).scalar_subquery(),
                 select(_E.id).where(*where, column < low).limit(1).exists(),
@@ -269,7 +274,7 @@ class SqlHistorySlices:
 
     def bundles_logging_between(self, device_id: str, start: datetime, end: datetime) -> set[int]:
         """Bundles with a line whose device time lies in [start, end]."""
-        rows = self._s.scalars(
+        rows = self._db.scalars(
             select(_E.bundle_id)
             .where(_E.device_id == device_id, _E.ts.between(start, end))
             .distinct()
