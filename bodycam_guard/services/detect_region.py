@@ -67,13 +67,12 @@ def redetect_region(
             read = read_region(work, chosen, policy=policy)
             totals["segments"] += read.segments
             totals["routine"] += read.routine
-            for device_id, history in read.histories.items():
-                findings = detect(history, policy, now=now)
-                new, retracted = work.incidents.reconcile(device_id, findings, policy, now)
-                work.bundles.mark_detected(device_id)
-                totals["findings"] += len(findings)
-                totals["new"] += new
-                totals["retracted"] += retracted
+            findings = {d: detect(h, policy, now=now) for d, h in read.histories.items()}
+            new, retracted = work.incidents.reconcile_devices(findings, policy, now)
+            work.bundles.mark_detected(*findings)
+            totals["findings"] += sum(len(f) for f in findings.values())
+            totals["new"] += new
+            totals["retracted"] += retracted
             work.commit()
         if progress is not None:
             progress(min(first + batch, len(devices)), len(devices))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bodycam_guard.adapters.db.duty_records import RosteredDutyRow
-from bodycam_guard.adapters.db.history_slices import received_file, received_log
+from bodycam_guard.adapters.db.history_slices import chunks, received_file, received_log
 from bodycam_guard.adapters.db.incident_queue import SqlIncidentQueue
 from bodycam_guard.adapters.db.run_records import NAMES_A_FILE, add_runs, note_clashes
 from bodycam_guard.adapters.db.tables import (
@@ -182,9 +182,10 @@ class SqlBundles:
         )
         return sorted(rows)
 
-    def mark_detected(self, device_id: str) -> None:
-        """Record that detection has run over every stored bundle of this device."""
-        self._s.execute(update(Bundle).where(Bundle.device_id == device_id).values(detected=True))
+    def mark_detected(self, *device_ids: str) -> None:
+        """Record that detection has run over every stored bundle of these devices."""
+        for chunk in chunks(device_ids):
+            self._s.execute(update(Bundle).where(Bundle.device_id.in_(chunk)).values(detected=True))
 
 
 class SqlHistories:
@@ -237,6 +238,13 @@ class SqlHistories:
         )
 
 
+_I = IncidentRow
+_STORED_INCIDENTS = select(
+    _I.id, _I.kind, _I.severity, _I.officer_id, _I.start, _I.end, _I.evidence, _I.retracted
+)
+"""Incidents as plain rows: most findings are unchanged, and only need their time of detection."""
+
+
 class SqlIncidents:
     """Incidents, reconciled with each detection run."""
 
@@ -259,50 +267,77 @@ class SqlIncidents:
         (new incidents, retracted incidents). A supervisor's status is never reset.
         """
         i = IncidentRow
-        query = select(
-            i.id, i.kind, i.severity, i.officer_id, i.start, i.end, i.evidence, i.retracted
-        ).where(i.device_id == device_id)
+        query = _STORED_INCIDENTS.where(i.device_id == device_id)
         if within is not None:
             query = query.where(or_(i.start.between(within.start, within.end), i.start.is_(None)))
-        # Rows as plain tuples: most findings are unchanged, and only need their time of detection.
         existing = {
             row.id: row
             for row in self._s.execute(query)
             if within is None
             or within.holds(IncidentKind(row.kind), row.start, row.end, row.evidence)
         }
+        return self._settle(
+            {device_id: findings}, existing, policy, at, looked_up=within is not None
+        )
+
+    def reconcile_devices(
+        self, findings: Mapping[str, Sequence[Finding]], policy: DetectionPolicy, at: datetime
+    ) -> tuple[int, int]:
+        """Full reconciliation of several devices at once, as `reconcile` does each; (new, retracted)."""
+        i = IncidentRow
+        existing: dict[str, Any] = {}
+        for chunk in chunks(findings):
+            existing.update(
+                (row.id, row)
+                for row in self._s.execute(_STORED_INCIDENTS.where(i.device_id.in_(chunk)))
+            )
+        return self._settle(findings, existing, policy, at, looked_up=False)
+
+    def _settle(
+        self,
+        findings: Mapping[str, Sequence[Finding]],
+        existing: dict[str, Any],
+        policy: DetectionPolicy,
+        at: datetime,
+        *,
+        looked_up: bool,
+    ) -> tuple[int, int]:
+        """Write findings against the stored incidents they may replace; retract the rest."""
+        i = IncidentRow
         created = 0
         unchanged: list[str] = []
-        for finding in findings:
-            values: dict[str, Any] = {
-                "kind": finding.kind.value,
-                "severity": policy.severity_of(finding.kind).value,
-                "officer_id": finding.officer_id,
-                "start": finding.start,
-                "end": finding.end,
-                "evidence": dict(finding.evidence),
-                "retracted": False,
-            }
-            stored = existing.pop(finding.incident_id, None)
-            if stored is not None and all(getattr(stored, k) == v for k, v in values.items()):
-                unchanged.append(finding.incident_id)
-                continue
-            row = self._s.get(i, finding.incident_id) if stored or within is not None else None
-            if row is None:
-                self._s.add(
-                    i(
-                        id=finding.incident_id,
-                        device_id=device_id,
-                        status=IncidentStatus.OPEN.value,
-                        first_detected_at=at,
-                        last_detected_at=at,
-                        **values,
+        for device_id, found in findings.items():
+            for finding in found:
+                values: dict[str, Any] = {
+                    "kind": finding.kind.value,
+                    "severity": policy.severity_of(finding.kind).value,
+                    "officer_id": finding.officer_id,
+                    "start": finding.start,
+                    "end": finding.end,
+                    "evidence": dict(finding.evidence),
+                    "retracted": False,
+                }
+                stored = existing.pop(finding.incident_id, None)
+                if stored is not None and all(getattr(stored, k) == v for k, v in values.items()):
+                    unchanged.append(finding.incident_id)
+                    continue
+                # Outside the range read, an incident of that id may still be stored.
+                row = self._s.get(i, finding.incident_id) if stored or looked_up else None
+                if row is None:
+                    self._s.add(
+                        i(
+                            id=finding.incident_id,
+                            device_id=device_id,
+                            status=IncidentStatus.OPEN.value,
+                            first_detected_at=at,
+                            last_detected_at=at,
+                            **values,
+                        )
                     )
-                )
-                created += 1
-            else:
-                for key, value in {**values, "last_detected_at": at}.items():
-                    setattr(row, key, value)
+                    created += 1
+                else:
+                    for key, value in {**values, "last_detected_at": at}.items():
+                        setattr(row, key, value)
         gone = [
             row.id for row in existing.values() if row.kind in DETECTOR_KINDS and not row.retracted
         ]
@@ -315,8 +350,7 @@ class SqlIncidents:
                     .values(**change)
                     .execution_options(synchronize_session=False)
                 )
-        retracted = len(gone)
-        return created, retracted
+        return created, len(gone)
 
     def raise_finding(self, finding: Finding, policy: DetectionPolicy, at: datetime) -> bool:
         """Record a finding of a scheduled check (e.g. integrity_failure); True if it is new.

@@ -33,13 +33,12 @@ def odd_names(db: Connection, batch: Sequence[str]) -> dict[str, Any]:
     clashes = select(NameClashRow.device_id, NameClashRow.path).where(
         NameClashRow.device_id.in_(batch)
     )
-    deleted = select(_E.device_id, _E.file).where(
-        _E.device_id.in_(batch), _E.event == "delete", _E.file.is_not(None)
-    )
+    # Only `event = 'delete'`: the deletes index answers it (a test on `file` would pick another).
+    deleted = select(_E.device_id, _E.file).where(_E.device_id.in_(batch), _E.event == "delete")
     found: dict[str, Any] = {"stored_twice": np.empty(0, np.int64)}
     found["stored_twice_runs"] = found["stored_twice"]
     for name, names in (("named_twice", clashes), ("deleted", deleted)):
-        pairs = sorted({(d, f) for d, f in db.execute(names).all()})
+        pairs = sorted({(d, f) for d, f in db.execute(names).all() if f is not None})
         rows: list[Any] = []
         for n in range(0, len(pairs), CHUNK // 2):
             rows += db.execute(
@@ -113,11 +112,13 @@ def line_facts(
     line_id, file_id = line_id_all[one], ints(8)[one]
     bundle_id, line, seq = ints(2)[one], ints(3)[one], ints(4)[one]
     prev_seq, next_seq, next_is_undock = _neighbours(db, batch, bundle_id, line, seq)
-    deletes = db.execute(
-        select(_E.device_id, _E.file_seq).where(
-            _E.device_id.in_(batch), _E.event == "delete", _E.file_seq.is_not(None)
+    deletes = [
+        row
+        for row in db.execute(
+            select(_E.device_id, _E.file_seq).where(_E.device_id.in_(batch), _E.event == "delete")
         )
-    ).all()
+        if row.file_seq is not None
+    ]
     facts = SegmentFacts(
         device=np.searchsorted(known, np.array(columns[1], dtype=known.dtype))[one],
         seq=seq,

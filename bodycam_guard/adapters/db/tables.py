@@ -212,6 +212,14 @@ class DeviceEventRow(Base):
             postgresql_where=text("event = 'segment' AND run_id IS NULL"),
         ),
         Index(
+            "ix_device_events_deletes",
+            "device_id",
+            "file",
+            "file_seq",
+            sqlite_where=text("event = 'delete'"),
+            postgresql_where=text("event = 'delete'"),
+        ),
+        Index(
             "ix_device_events_time_sync",
             "device_id",
             sqlite_where=text("event = 'time_sync'"),
