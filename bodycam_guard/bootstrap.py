@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -18,6 +21,7 @@ from bodycam_guard.adapters.log_signer import LogSigner, load_or_create
 from bodycam_guard.config import Settings
 from bodycam_guard.domain.incidents import DetectionPolicy
 from bodycam_guard.domain.media import MediaFacts
+from bodycam_guard.services.detect_region import Judge, JudgedBatch, judge_batch
 from bodycam_guard.services.timestamp_ports import TimestampAuthority
 
 _logger = logging.getLogger(__name__)
@@ -60,6 +64,45 @@ def time_stamping_authority(settings: Settings) -> TimestampAuthority | None:
 
     roots = load_roots(settings.tsa_ca_file) if settings.tsa_ca_file else None
     return Rfc3161Authority(settings.tsa_url, timeout_s=settings.tsa_timeout_s, roots=roots)
+
+
+def judge_in_workers(database_url: str, workers: int) -> Judge:
+    """A judge for region re-detection that reads and judges batches in worker processes.
+
+    Each worker is a fresh (spawned) process with its own engine; judging only reads,
+    so workers read while this process writes the batches before. At most two batches
+    per worker wait to be written, which bounds memory.
+    """
+
+    def judge(
+        batches: Sequence[Sequence[str]], policy: DetectionPolicy, now: datetime
+    ) -> Iterator[JudgedBatch]:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(database_url,)
+        ) as pool:
+            waiting: deque[Future[JudgedBatch]] = deque()
+            for devices in batches:
+                waiting.append(pool.submit(_judge, tuple(devices), policy, now))
+                if len(waiting) >= 2 * workers:
+                    yield waiting.popleft().result()
+            while waiting:
+                yield waiting.popleft().result()
+
+    return judge
+
+
+_WORKER: dict[str, Callable[[], SqlUnitOfWork]] = {}
+"""In a worker process: its unit of work, on an engine of its own."""
+
+
+def _start_worker(database_url: str) -> None:
+    _WORKER["uow"] = partial(SqlUnitOfWork, session_factory(make_engine(database_url)))
+
+
+def _judge(devices: tuple[str, ...], policy: DetectionPolicy, now: datetime) -> JudgedBatch:
+    with _WORKER["uow"]() as work:
+        return judge_batch(work, devices, policy=policy, now=now)
 
 
 def bootstrap(

@@ -156,6 +156,7 @@ def _tokens_create(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def _detect(rt: Runtime, args: argparse.Namespace) -> int:
+    from bodycam_guard.bootstrap import judge_in_workers
     from bodycam_guard.services.detect_region import redetect_region
 
     live = sys.stderr.isatty()
@@ -165,12 +166,16 @@ def _detect(rt: Runtime, args: argparse.Namespace) -> int:
             sys.stderr.write(f"\r\x1b[K{done:,}/{total:,} devices re-detected")
             sys.stderr.flush()
 
+    workers = args.workers or rt.settings.detect_workers
     report = redetect_region(
         uow=rt.uow,
         policy=rt.policy,
         clock=rt.clock,
         devices=sorted(set(args.device)) if args.device else None,
         progress=progress,
+        judge=judge_in_workers(rt.settings.resolved_database_url(), workers)
+        if workers > 1
+        else None,
     )
     if live:
         sys.stderr.write("\r\x1b[K")
@@ -251,6 +256,16 @@ def _export(rt: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, found {value}")
+    return value
+
+
 def _time(text: str) -> datetime:
     try:
         return parse_rfc3339(text)
@@ -322,6 +337,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     detect.add_argument(
         "--device", action="append", metavar="ID", help="only this device (repeatable)"
+    )
+    detect.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="processes that read and judge batches of devices "
+        "(default: BODYCAM_GUARD_DETECT_WORKERS, 2)",
     )
     detect.set_defaults(handler=_detect)
 

@@ -65,6 +65,13 @@ class Settings(BaseSettings):
         gt=0,
         description="How often the daemon re-judges rostered cameras (no_camera, late_upload).",
     )
+    detect_workers: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Processes that read and judge batches of devices when `detect` re-judges "
+        "many (1: all in the command's own process).",
+    )
     log_origin: str = Field(
         default="bodycam-guard.local/log",
         pattern=r"^[^\s+]+$",

@@ -83,12 +83,16 @@ class RegionRead:
     routine: int
 
 
-def read_region(work: UnitOfWork, devices: Sequence[str], *, policy: DetectionPolicy) -> RegionRead:
+def read_region(
+    work: UnitOfWork, devices: Sequence[str], *, policy: DetectionPolicy, build_runs: bool = True
+) -> RegionRead:
     """Whole histories of these devices, routine footage read as columns (`domain.routine_footage`).
 
-    Runs of routine footage are summarised first for bundles stored before runs were kept.
+    Runs of routine footage are summarised first for bundles stored before runs were kept
+    (a write: `build_runs=False` when the caller did that already and must only read).
     """
-    work.regions.build_runs(devices)
+    if build_runs:
+        work.regions.build_runs(devices)
     first = work.regions.segment_facts(devices)
     sound = sound_runs(first.runs, first.facts, tolerance_s=policy.tolerance_s)
     region = work.regions.expand(first, sound)

@@ -108,3 +108,8 @@ def test_detect_re_judges_the_stored_region_and_changes_nothing_when_nothing_cha
     typo = _run(home, "detect", "--device", "KZ-AST-002")
     assert typo.returncode != 0
     assert "no bundle stored for device KZ-AST-002" in typo.stderr
+    workers = _run(home, "detect", "--workers", "0")
+    assert workers.returncode == 2
+    assert "--workers: expected 1 or more, found 0" in workers.stderr
+    two = _run(home, "detect", "--workers", "2")  # one batch of 17: judged in this process
+    assert two.returncode == 0 and " 0 new, 0 retracted, in " in two.stdout

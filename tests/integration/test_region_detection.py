@@ -8,8 +8,9 @@ not routine and the two readings meet on both kinds of segment.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -19,10 +20,11 @@ from sqlalchemy import select, text
 from bodycam_guard.adapters.db.engine import make_engine, migrate, session_factory
 from bodycam_guard.adapters.db.tables import NameClashRow
 from bodycam_guard.adapters.db.unit_of_work import SqlUnitOfWork
+from bodycam_guard.bootstrap import judge_in_workers
 from bodycam_guard.domain.detector import detect
 from bodycam_guard.domain.incidents import DetectionPolicy, Finding, IncidentFilter
 from bodycam_guard.services.detect import detect_device, read_region
-from bodycam_guard.services.detect_region import redetect_region
+from bodycam_guard.services.detect_region import JudgedBatch, judge_in_process, redetect_region
 from bodycam_guard.services.ports import UnitOfWorkFactory
 from tests.integration.synthetic_device import NOW, store_bundle, synthetic_device
 
@@ -31,10 +33,15 @@ DEVICES = [f"KZ-RGN-{seed:03d}" for seed in range(40)]
 
 
 @pytest.fixture(scope="module")
-def region(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UnitOfWorkFactory]:
-    """A store holding forty synthetic cameras' bundles, not yet detected."""
+def region_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder: Path = tmp_path_factory.mktemp("region")
-    engine = make_engine(f"sqlite:///{folder / 'region.sqlite'}")
+    return f"sqlite:///{folder / 'region.sqlite'}"
+
+
+@pytest.fixture(scope="module")
+def region(region_url: str) -> Iterator[UnitOfWorkFactory]:
+    """A store holding forty synthetic cameras' bundles, not yet detected."""
+    engine = make_engine(region_url)
     migrate(engine)
     uow = partial(SqlUnitOfWork, session_factory(engine))
     for seed, device in enumerate(DEVICES):
@@ -124,6 +131,60 @@ def test_a_looser_tolerance_retracts_what_it_no_longer_flags(region: UnitOfWorkF
         assert {i.id for i in still_open} == set(_by_id(expected)), device
     redetect_region(uow=region, policy=POLICY, clock=lambda: NOW)
     assert set(_incidents(region)) == set(before)
+
+
+def test_worker_processes_judge_as_this_process_does(
+    region: UnitOfWorkFactory, region_url: str
+) -> None:
+    redetect_region(uow=region, policy=POLICY, clock=lambda: NOW)
+    before = _incidents(region)
+    loose = replace(POLICY, tolerance_s=120.0)
+    workers = judge_in_workers(region_url, 2)
+    report = redetect_region(uow=region, policy=loose, clock=lambda: NOW, batch=8, judge=workers)
+    assert report.devices == 40 and report.retracted > 0
+    for device in DEVICES:
+        with region() as work:
+            expected = detect(work.histories.load(device), loose, now=NOW)
+            still_open = work.incidents.list(IncidentFilter(device_id=device))
+        assert {i.id for i in still_open} == set(_by_id(expected)), device
+    redetect_region(uow=region, policy=POLICY, clock=lambda: NOW, batch=8, judge=workers)
+    assert _incidents(region) == before
+
+
+def test_a_batch_a_new_upload_reached_after_judging_is_judged_again(tmp_path: Path) -> None:
+    """An upload stored between judging a batch and writing it must not be overwritten."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'racing.sqlite'}")
+    migrate(engine)
+    uow = partial(SqlUnitOfWork, session_factory(engine))
+    cameras = {f"KZ-RACE-{seed}": synthetic_device(seed, f"KZ-RACE-{seed}")[0] for seed in range(3)}
+    late_device = "KZ-RACE-1"
+    for device, bundles in cameras.items():
+        for bundle in bundles[:-1] if device == late_device else bundles:
+            store_bundle(uow, device, bundle)
+    stale: list[JudgedBatch] = []
+
+    def judge_then_upload(
+        batches: Sequence[Sequence[str]], policy: DetectionPolicy, now: datetime
+    ) -> Iterator[JudgedBatch]:
+        for judged in judge_in_process(uow)(batches, policy, now):
+            if late_device in judged.devices:
+                store_bundle(uow, late_device, cameras[late_device][-1])  # docked meanwhile
+                stale.append(judged)
+            yield judged
+
+    redetect_region(uow=uow, policy=POLICY, clock=lambda: NOW, batch=1, judge=judge_then_upload)
+
+    def open_ids() -> set[str]:
+        with uow() as work:
+            return {i.id for i in work.incidents.list(IncidentFilter(device_id=late_device))}
+
+    written = open_ids()
+    report = detect_device(late_device, uow=uow, policy=POLICY, clock=lambda: NOW)
+    assert (report.new, report.retracted) == (0, 0)  # full detection finds just what was written
+    assert open_ids() == written
+    (judged,) = stale
+    assert {f.incident_id for f in judged.findings[late_device]} != written  # it was stale
+    engine.dispose()
 
 
 def test_clashing_names_are_recorded_as_bundles_are_stored(region: UnitOfWorkFactory) -> None:

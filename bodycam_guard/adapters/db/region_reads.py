@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bodycam_guard.adapters.db.duty_records import RosteredDutyRow
@@ -62,6 +62,18 @@ class SqlRegionReads:
     def devices(self) -> list[str]:
         """Every device with a stored bundle, in id order."""
         return list(self._s.scalars(select(Bundle.device_id).distinct().order_by(Bundle.device_id)))
+
+    def latest_bundles(self, devices: Sequence[str]) -> dict[str, int]:
+        """Each device's newest stored bundle (its row id): a new upload changes it."""
+        found: dict[str, int] = {}
+        for chunk in chunks(devices):
+            rows = self._s.execute(
+                select(Bundle.device_id, func.max(Bundle.id))
+                .where(Bundle.device_id.in_(chunk))
+                .group_by(Bundle.device_id)
+            )
+            found.update((device, latest) for device, latest in rows)
+        return found
 
     def build_runs(self, devices: Sequence[str]) -> int:
         """Summarise the runs of these devices' bundles stored before runs were kept; how many."""
