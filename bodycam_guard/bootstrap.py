@@ -78,9 +78,10 @@ def judge_in_workers(database_url: str, workers: int) -> Judge:
         batches: Sequence[Sequence[str]], policy: DetectionPolicy, now: datetime
     ) -> Iterator[JudgedBatch]:
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             workers, mp_context=context, initializer=_start_worker, initargs=(database_url,)
-        ) as pool:
+        )
+        try:
             waiting: deque[Future[JudgedBatch]] = deque()
             for devices in batches:
                 waiting.append(pool.submit(_judge, tuple(devices), policy, now))
@@ -88,6 +89,8 @@ def judge_in_workers(database_url: str, workers: int) -> Judge:
                     yield waiting.popleft().result()
             while waiting:
                 yield waiting.popleft().result()
+        finally:  # stopped early (an error, an interrupt): batches not yet begun are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
 
     return judge
 
