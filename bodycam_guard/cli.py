@@ -161,9 +161,9 @@ def _detect(rt: Runtime, args: argparse.Namespace) -> int:
 
     live = sys.stderr.isatty()
 
-    def progress(done: int, total: int) -> None:
+    def progress(stage: str, done: int, total: int) -> None:
         if live:
-            sys.stderr.write(f"\r\x1b[K{done:,}/{total:,} devices re-detected")
+            sys.stderr.write(f"\r\x1b[K{stage}: {done:,}/{total:,}")
             sys.stderr.flush()
 
     workers = args.workers or rt.settings.detect_workers

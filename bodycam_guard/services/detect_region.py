@@ -29,8 +29,12 @@ from bodycam_guard.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 BATCH_DEVICES = 32
 """Devices read and judged together: enough to amortise each query, few enough to bound memory."""
 
-Progress = Callable[[int, int], None]
-"""Called after each batch with (devices done, devices in all)."""
+Progress = Callable[[str, int, int], None]
+"""Called after each batch with (stage, devices done, devices in all).
+
+Stages: "runs summarised" (bundles stored before runs were kept get theirs first),
+then "devices re-detected".
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +118,14 @@ def redetect_region(
     elif unknown := sorted(set(devices) - set(stored)):
         raise NotFoundError(f"no bundle stored for device {', '.join(unknown)}")
     batches = [devices[n : n + batch] for n in range(0, len(devices), batch)]
+    summarised = 0
     for chosen in batches:  # summarising runs writes: done here, before any judging
         with uow() as work:
             if work.regions.build_runs(chosen):
                 work.commit()
+        summarised += len(chosen)
+        if progress is not None:
+            progress("runs summarised", summarised, len(devices))
     now = clock()
     totals = dict.fromkeys(("segments", "routine", "findings", "new", "retracted"), 0)
     done = 0
@@ -138,5 +146,5 @@ def redetect_region(
         totals["retracted"] += retracted
         done += len(judged.devices)
         if progress is not None:
-            progress(done, len(devices))
+            progress("devices re-detected", done, len(devices))
     return RegionReport(devices=len(devices), seconds=time.perf_counter() - began, **totals)

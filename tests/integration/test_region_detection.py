@@ -89,15 +89,21 @@ def _incidents(uow: UnitOfWorkFactory) -> dict[str, tuple[object, ...]]:
 def test_redetecting_the_region_matches_full_detection_and_is_idempotent(
     region: UnitOfWorkFactory, tmp_path: Path
 ) -> None:
-    done: list[tuple[int, int]] = []
+    done: list[tuple[str, int, int]] = []
     first = redetect_region(
         uow=region,
         policy=POLICY,
         clock=lambda: NOW,
         batch=16,
-        progress=lambda d, t: done.append((d, t)),
+        progress=lambda stage, d, t: done.append((stage, d, t)),
     )
-    assert done == [(16, 40), (32, 40), (40, 40)]
+    assert done == [
+        *(
+            (stage, d, 40)
+            for stage in ("runs summarised", "devices re-detected")
+            for d in (16, 32, 40)
+        )
+    ]
     assert first.devices == 40
     assert first.new == first.findings > 0
     stored = _incidents(region)
