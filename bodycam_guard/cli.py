@@ -12,15 +12,15 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING
 
 from bodycam_guard.cli_accounts import add_account_commands
+from bodycam_guard.cli_log import add_log_commands
+from bodycam_guard.cli_progress import StageProgress, TerminalProgress
 from bodycam_guard.domain.errors import BodycamGuardError
 from bodycam_guard.domain.incidents import IncidentKind, IncidentStatus
-from bodycam_guard.domain.rfc3339 import parse_rfc3339
 from bodycam_guard.domain.roles import ROLES
 
 if TYPE_CHECKING:
@@ -30,37 +30,6 @@ if TYPE_CHECKING:
 # Heavy modules (database, media, web) are imported by the command that needs them, so
 # `--help` and a mistyped command answer at once.
 Handler = Callable[["Runtime", argparse.Namespace], int]
-
-
-class TerminalProgress:
-    """Bytes copied so far for the bundle being ingested, redrawn in place on a terminal."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._live = stream.isatty()
-        self._done = 0
-        self._label = ""
-
-    def start(self, n: int, total: int, folder: Path) -> None:
-        """A new bundle begins."""
-        self._done = 0
-        self._label = f"[{n + 1}/{total}] {folder.name}"
-        if self._live:
-            self._stream.write(f"\r\x1b[K{self._label} …")
-            self._stream.flush()
-
-    def advance(self, n: int) -> None:
-        """`n` more bytes stored."""
-        self._done += n
-        if self._live:
-            self._stream.write(f"\r\x1b[K{self._label} {self._done / 1e6:,.1f} MB stored")
-            self._stream.flush()
-
-    def clear(self) -> None:
-        """Remove the progress line before a result line is printed."""
-        if self._live:
-            self._stream.write("\r\x1b[K")
-            self._stream.flush()
 
 
 def _describe(outcome: Outcome) -> str:
@@ -159,13 +128,7 @@ def _detect(rt: Runtime, args: argparse.Namespace) -> int:
     from bodycam_guard.bootstrap import judge_in_workers
     from bodycam_guard.services.detect_region import redetect_region
 
-    live = sys.stderr.isatty()
-
-    def progress(stage: str, done: int, total: int) -> None:
-        if live:
-            sys.stderr.write(f"\r\x1b[K{stage}: {done:,}/{total:,}")
-            sys.stderr.flush()
-
+    progress = StageProgress(sys.stderr)
     workers = args.workers or rt.settings.detect_workers
     report = redetect_region(
         uow=rt.uow,
@@ -177,82 +140,13 @@ def _detect(rt: Runtime, args: argparse.Namespace) -> int:
         if workers > 1
         else None,
     )
-    if live:
-        sys.stderr.write("\r\x1b[K")
+    progress.clear()
     devices = "device" if report.devices == 1 else "devices"
     print(
         f"{report.devices:,} {devices}, {report.segments:,} segments "
         f"({report.routine:,} routine): {report.findings:,} incidents, {report.new:,} new, "
         f"{report.retracted:,} retracted, in {report.seconds:.1f} s"
     )
-    return 0
-
-
-def _checkpoint(rt: Runtime, _args: argparse.Namespace) -> int:
-    from bodycam_guard.services.timestamp_checkpoints import publish_timestamped_checkpoint
-
-    # Signs a new checkpoint only if the log grew since the last one (or none exists yet);
-    # with BODYCAM_GUARD_TSA_URL, timestamps what has no timestamp yet (a failure is logged).
-    head = publish_timestamped_checkpoint(uow=rt.uow, signer=rt.signer, clock=rt.clock, tsa=rt.tsa)
-    sys.stdout.write(head.note)
-    return 0
-
-
-def _log_key(rt: Runtime, _args: argparse.Namespace) -> int:
-    print(rt.signer.verifier_key())
-    return 0
-
-
-def _verify(rt: Runtime, args: argparse.Namespace) -> int:
-    from bodycam_guard.services.verify_store import verify_store
-
-    held = [
-        (f"checkpoint file {path}", path.read_text(encoding="utf-8")) for path in args.checkpoint
-    ]
-    live = sys.stderr.isatty()
-
-    def progress(stage: str, done: int, total: int) -> None:
-        if live:
-            sys.stderr.write(f"\r\x1b[K{stage}: {done:,}/{total:,}")
-            sys.stderr.flush()
-
-    report = verify_store(
-        uow=rt.uow, blobs=rt.blobs, signer=rt.signer, auditor_checkpoints=held, progress=progress
-    )
-    if live:
-        sys.stderr.write("\r\x1b[K")
-    for failure in report.failures:
-        print(failure.line())
-    summary = (
-        f"{report.blobs} blobs, {report.leaves} leaves (root {report.root.hex()}), "
-        f"{report.devices} device chains, {report.checkpoints} checkpoints"
-    )
-    if report.failures:
-        print(f"INVALID: {len(report.failures)} failures; checked {summary}")
-        return 1
-    print(f"VALID: checked {summary}")
-    return 0
-
-
-def _export(rt: Runtime, args: argparse.Namespace) -> int:
-    from bodycam_guard.services.export_case import export_case
-
-    done = export_case(
-        device_id=args.device,
-        start=args.start,
-        end=args.end,
-        out=args.out,
-        uow=rt.uow,
-        blobs=rt.blobs,
-        signer=rt.signer,
-        clock=rt.clock,
-        tsa=rt.tsa,
-    )
-    print(
-        f"wrote {done.bag}: {done.segments} segments, {done.device_logs} device logs, "
-        f"{done.leaves} leaves proven in the tree of size {done.checkpoint_size}"
-    )
-    print(f"check it with: bodycam-verify {done.bag} --log-key {rt.signer.verifier_key()}")
     return 0
 
 
@@ -264,49 +158,6 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected 1 or more, found {value}")
     return value
-
-
-def _time(text: str) -> datetime:
-    try:
-        return parse_rfc3339(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
-
-
-def _add_log_commands(commands: Any) -> None:
-    """`checkpoint`, `log-key`, `verify` and `export`: the transparency log and evidence."""
-    commands.add_parser(
-        "checkpoint", help="print the latest signed checkpoint (C2SP note)"
-    ).set_defaults(handler=_checkpoint)
-    commands.add_parser(
-        "log-key", help="print the log's verifier key, for auditors' bodycam-verify --log-key"
-    ).set_defaults(handler=_log_key)
-    verify = commands.add_parser(
-        "verify", help="re-hash every blob, recompute every chain and the log, check checkpoints"
-    )
-    verify.add_argument(
-        "--checkpoint",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="also check an older signed checkpoint held outside the server (repeatable)",
-    )
-    verify.set_defaults(handler=_verify)
-    export = commands.add_parser("export", help="write a BagIt evidence bag of a device's footage")
-    export.add_argument(
-        "--device", required=True, metavar="ID", help="the device, e.g. KZ-AST-0001"
-    )
-    export.add_argument(
-        "--from", dest="start", required=True, type=_time, metavar="T", help="RFC 3339 time"
-    )
-    export.add_argument(
-        "--to", dest="end", required=True, type=_time, metavar="T", help="RFC 3339 time"
-    )
-    export.add_argument(
-        "--out", required=True, type=Path, metavar="DIR", help="the bag to create (must not exist)"
-    )
-    export.set_defaults(handler=_export)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -376,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--unit", metavar="U", help="the unit a supervisor's token acts for")
     create.set_defaults(handler=_tokens_create)
     add_account_commands(commands)
-    _add_log_commands(commands)
+    add_log_commands(commands)
 
     for plugin in entry_points(group="bodycam_guard.commands"):
         plugin.load()(commands)

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+from bodycam_guard.domain.device_log import NAMES_A_FILE
 from bodycam_guard.domain.incidents import Finding, IncidentKind
 from bodycam_guard.domain.roster import RosteredDuty
 from bodycam_guard.domain.slice_runs import InnerRun
@@ -183,7 +184,7 @@ def _file_seqs(history: DeviceHistory, core: frozenset[str] | None) -> set[int]:
         seq
         for e in history.events
         if (core is None or e.bundle in core)
-        and e.event.event in ("segment", "delete")
+        and e.event.event in NAMES_A_FILE
         and (seq := e.event.int_field("file_seq")) is not None
     }
     routine = history.routine

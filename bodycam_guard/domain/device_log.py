@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bodycam_guard.domain.errors import InputError
@@ -45,6 +45,8 @@ EVENT_FIELDS: Mapping[str, Mapping[str, str]] = {
     "sleep": {"state": "str"},
     "mute": {"state": "str"},
 }
+NAMES_A_FILE = frozenset({"segment", "delete"})
+"""The events that name a file and its counter."""
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -54,6 +56,11 @@ def epoch_us(moment: datetime) -> int:
     """An aware time as whole microseconds since the Unix epoch (exact: datetimes hold microseconds)."""
     delta = moment - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_epoch_us(us: int) -> datetime:
+    """The aware UTC time `epoch_us` gave these microseconds for."""
+    return _EPOCH + timedelta(microseconds=us)
 
 
 @dataclass(frozen=True, slots=True)

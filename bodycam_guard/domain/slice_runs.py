@@ -27,16 +27,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 
-from bodycam_guard.domain.device_log import DeviceEvent
+from bodycam_guard.domain.device_log import NAMES_A_FILE, DeviceEvent, from_epoch_us
 from bodycam_guard.domain.routine_footage import MARGIN_S, Ints, RoutineSegments
 from bodycam_guard.domain.timeline import LoggedEvent
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_NAMING = ("segment", "delete")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +97,13 @@ class InnerRun:
     @property
     def earliest(self) -> datetime:
         """The earliest moment a fact resting on a member could touch (reference clock)."""
-        start = _EPOCH + timedelta(microseconds=self.run.start_us)
+        start = from_epoch_us(self.run.start_us)
         return min(self.run.first_ts, start) - timedelta(milliseconds=self.offset_ms)
 
     @property
     def latest(self) -> datetime:
         """The latest such moment (reference clock)."""
-        end = _EPOCH + timedelta(microseconds=max(self.run.end_us, self.run.latest_end_us))
+        end = from_epoch_us(max(self.run.end_us, self.run.latest_end_us))
         return max(self.run.last_ts, end) - timedelta(milliseconds=self.offset_ms)
 
 
@@ -133,7 +130,7 @@ def crowded(lines: Iterable[DeviceEvent], runs: Sequence[StoredRun]) -> set[int]
     file_seqs: list[int] = []
     for line in lines:
         seqs.append(line.seq)
-        if line.event in _NAMING and (seq := line.int_field("file_seq")) is not None:
+        if line.event in NAMES_A_FILE and (seq := line.int_field("file_seq")) is not None:
             file_seqs.append(seq)
     seqs.sort()
     file_seqs.sort()

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 
 from bodycam_guard.domain.detection_range import StoredBundle
-from bodycam_guard.domain.device_log import DeviceEvent
+from bodycam_guard.domain.device_log import NAMES_A_FILE, DeviceEvent
 from bodycam_guard.domain.slice_runs import StoredRun
 from bodycam_guard.domain.timeline import ReceivedFile
 from bodycam_guard.services.ports import HistorySlices
 
 READ_AHEAD = 3
 """Bundles read either side of one the planner reaches for first."""
-_NAMING = ("segment", "delete")
 
 
 class BundleLog:
@@ -119,7 +118,7 @@ class BundleLog:
 
     def counts_files(self, positions: Iterable[int]) -> bool:
         return any(
-            e.event in _NAMING and e.int_field("file_seq") is not None
+            e.event in NAMES_A_FILE and e.int_field("file_seq") is not None
             for p in positions
             for e in self.lines(p)
         )

@@ -36,7 +36,7 @@ from bodycam_guard.domain.detection_range import (
     reach,
     window_open_after,
 )
-from bodycam_guard.domain.device_log import DeviceEvent
+from bodycam_guard.domain.device_log import NAMES_A_FILE, DeviceEvent
 from bodycam_guard.domain.incidents import DetectionPolicy
 from bodycam_guard.domain.slice_runs import (
     InnerRun,
@@ -58,7 +58,6 @@ MAX_SLICE_BUNDLES = 64
 """A slice wider than this is left to full detection: it would save little."""
 _CONTEXT_REACH = 8
 """How far context looks for a file counter; past it, the checks decide."""
-_NAMING = ("segment", "delete")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +157,7 @@ def _reached(
         for run in log.runs(p):
             seqs.update(run.inner_file_seqs)
         for e in log.lines(p):
-            if e.event in _NAMING:
+            if e.event in NAMES_A_FILE:
                 names.update(n for n in [e.str_field("file")] if n is not None)
                 seqs.update(s for s in [e.int_field("file_seq")] if s is not None)
     reached = set(new)

@@ -14,12 +14,11 @@ from datetime import timedelta
 from itertools import pairwise
 
 from bodycam_guard.domain.detection_range import AffectedRange, footage_end
+from bodycam_guard.domain.device_log import NAMES_A_FILE
 from bodycam_guard.domain.incidents import IncidentKind
 from bodycam_guard.domain.slice_runs import InnerRun
 from bodycam_guard.domain.timeline import DeviceHistory, segment_records
 from bodycam_guard.services.bundle_log import BundleLog
-
-_NAMING = ("segment", "delete")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +107,7 @@ class SliceBounds:
         items = [
             (seq, e.bundle, e.event.event)
             for e in history.events
-            if e.event.event in _NAMING and (seq := e.event.int_field("file_seq")) is not None
+            if e.event.event in NAMES_A_FILE and (seq := e.event.int_field("file_seq")) is not None
         ]
         items += [(s, i.bundle, "segment") for i in self.inner for s in i.run.inner_file_seqs]
         if not items:

@@ -22,12 +22,10 @@ from bodycam_guard.adapters.db.tables import (
     Segment,
     SegmentRunRow,
 )
-from bodycam_guard.domain.device_log import DeviceEvent, DeviceLog
+from bodycam_guard.domain.device_log import NAMES_A_FILE, DeviceEvent, DeviceLog
 from bodycam_guard.domain.segment_runs import SegmentRun, bundle_runs
 from bodycam_guard.domain.timeline import ReceivedFile
 
-NAMES_A_FILE = frozenset({"segment", "delete"})
-"""The lines that name a file (and its counter)."""
 _BUILD_BATCH = 200
 """Bundles summarised per round of reads when runs are built for older bundles."""
 

@@ -13,13 +13,9 @@ from bodycam_guard.adapters.db.duty_records import SqlDeviceKeys, SqlRosters
 from bodycam_guard.adapters.db.evidence_records import SqlEvidenceRecords
 from bodycam_guard.adapters.db.history_slices import SqlHistorySlices
 from bodycam_guard.adapters.db.incident_queue import SqlIncidentQueue
+from bodycam_guard.adapters.db.incident_records import SqlIncidents
 from bodycam_guard.adapters.db.region_reads import SqlRegionReads
-from bodycam_guard.adapters.db.repositories import (
-    SqlApiTokens,
-    SqlBundles,
-    SqlHistories,
-    SqlIncidents,
-)
+from bodycam_guard.adapters.db.repositories import SqlApiTokens, SqlBundles, SqlHistories
 from bodycam_guard.adapters.db.store_stats import SqlStoreStats
 from bodycam_guard.adapters.db.transparency_log import SqlCheckpoints, SqlTransparencyLog
 
