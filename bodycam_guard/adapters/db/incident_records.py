@@ -31,25 +31,7 @@ from bodycam_guard.domain.incidents import (
 
 # Kinds the detector derives from received data; it may retract these when new data
 # shows the fact no longer holds. Kinds raised by scheduled checks are left alone.
-DETECTOR_KINDS = frozenset(
-    {
-        IncidentKind.CAMERA_OFF,
-        IncidentKind.AUDIO_MUTED,
-        IncidentKind.BATTERY_DEPLETED,
-        IncidentKind.DEVICE_FAULT,
-        IncidentKind.UNEXPLAINED_GAP,
-        IncidentKind.FOOTAGE_MISSING,
-        IncidentKind.FOOTAGE_DELETED,
-        IncidentKind.FILE_COUNTER_GAP,
-        IncidentKind.LOG_GAP,
-        IncidentKind.FOOTAGE_CUT,
-        IncidentKind.HASH_MISMATCH,
-        IncidentKind.CLOCK_SKEW,
-        IncidentKind.LATE_UPLOAD,
-        IncidentKind.NO_CAMERA,
-        IncidentKind.BAD_SIGNATURE,
-    }
-)
+DETECTOR_KINDS = frozenset(IncidentKind) - {IncidentKind.INTEGRITY_FAILURE}
 
 _I = IncidentRow
 _STORED_INCIDENTS = select(
